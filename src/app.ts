@@ -1,0 +1,91 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import './lib/validation.js';
+import type { Deps } from './http/context.js';
+import { registerAccessControl } from './http/access.js';
+import { registerErrorHandling, sendProblem } from './http/errors.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerSecurity } from './http/security.js';
+import { createMetrics } from './lib/metrics.js';
+import { AppError } from './lib/problems.js';
+import { WEB_DIST_DIR } from './lib/paths.js';
+import { adminRoutes } from './modules/admin/routes.js';
+import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { workspaceRoutes } from './modules/workspaces/routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP app from its plugins and domain modules; main.ts and tests both call this. */
+export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy as boolean | string,
+    // Honour an upstream request id (nginx, a load balancer) when it is sane; otherwise mint one.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('deps', deps);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+
+  const metrics = createMetrics();
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500) metrics.httpErrors.inc({ method: request.method, route });
+  });
+
+  const security = await registerSecurity(app, config);
+  app.addHook('onClose', () => security.close());
+  registerAccessControl(app, deps);
+  await registerOpenApi(app, config.publicUrl);
+  await app.register(healthRoutes, { metrics });
+
+  await app.register(async (api) => {
+    await api.register(authRoutes);
+    await api.register(workspaceRoutes);
+    await api.register(apiKeyRoutes);
+    await api.register(auditRoutes);
+    await api.register(adminRoutes);
+  }, { prefix: '/api/v1' });
+
+  await registerWebApp(app, opts.webDistDir ?? WEB_DIST_DIR);
+  return app;
+}
+
+/** Serves the built SPA; any unknown GET outside the API gets index.html so client routes work. */
+async function registerWebApp(app: FastifyInstance, dir: string) {
+  const built = existsSync(join(dir, 'index.html'));
+  if (built) await app.register(fastifyStatic, { root: dir, wildcard: false, index: false, cacheControl: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
+    if (!wantsPage) return sendProblem(request, reply, new AppError(404, 'not-found', `No route for ${request.method} ${path}.`));
+    if (!built) return reply.status(503).type('text/plain').send('The web app is not built yet: run `npm run build:web` (npm start does this for you).');
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+  if (built) {
+    app.addHook('onSend', async (request, reply) => {
+      // Hashed assets never change; cache them for a year.
+      if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    });
+  }
+}

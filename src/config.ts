@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Every setting the process reads from the environment, in one typed object. */
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  dataDirExplicit: boolean;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  corsOrigins: string[];
+  smtpUrl: string | null;
+  mailFrom: string;
+  metricsToken: string | null;
+  logLevel: string;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  /** Fastify trustProxy: true, a hop count, or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string;
+  migrateOnStart: boolean;
+  secrets: Secrets;
+  secretsSource: 'env' | 'data-dir';
+}
+
+export interface Secrets {
+  accessTokenSecret: string;
+  refreshTokenSecret: string;
+  /** AES-256-GCM keys by id; `encryptionKeyId` is the one new ciphertexts use. */
+  encryptionKeys: Record<string, string>;
+  encryptionKeyId: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const PLACEHOLDER_PATTERNS = [/change[-_ ]?(it|me|this|in[-_ ]?production)/i, /your[-_ ]?super[-_ ]?secret/i, /^secret$/i, /^password$/i, /^changeme$/i, /example/i, /placeholder/i, /^x+$/i];
+const MIN_SECRET_BYTES = 32;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not safe to start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function int(name: string, value: string | undefined, fallback: number, problems: string[]): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    problems.push(`${name} must be a non-negative integer (got "${value}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return value;
+}
+
+/** Checks one secret; returns a problem sentence or null. */
+export function secretProblem(name: string, value: string | undefined): string | null {
+  if (!value) return `${name} is missing`;
+  if (PLACEHOLDER_PATTERNS.some((p) => p.test(value))) return `${name} is a placeholder value; generate one with \`openssl rand -base64 48\``;
+  if (Buffer.byteLength(value) < MIN_SECRET_BYTES) return `${name} is shorter than ${MIN_SECRET_BYTES} bytes`;
+  return null;
+}
+
+/** ENCRYPTION_KEYS="k1:base64key,k2:base64key" (newest used for writes is ENCRYPTION_KEY_ID, default the last). */
+function parseEncryptionKeys(raw: string | undefined, problems: string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  if (!raw) return keys;
+  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const idx = part.indexOf(':');
+    const id = idx > 0 ? part.slice(0, idx) : '';
+    const key = idx > 0 ? part.slice(idx + 1) : '';
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id) || Buffer.from(key, 'base64').length !== 32) {
+      problems.push('ENCRYPTION_KEYS must be a comma-separated list of id:base64 entries, each key exactly 32 bytes');
+      continue;
+    }
+    keys[id] = key;
+  }
+  return keys;
+}
+
+function secretsFromEnv(env: Env, problems: string[]): Secrets | null {
+  const access = env.JWT_ACCESS_SECRET ?? env.JWT_SECRET;
+  const refresh = env.JWT_REFRESH_SECRET;
+  const p1 = secretProblem(env.JWT_ACCESS_SECRET ? 'JWT_ACCESS_SECRET' : 'JWT_SECRET (or JWT_ACCESS_SECRET)', access);
+  const p2 = secretProblem('JWT_REFRESH_SECRET', refresh);
+  if (p1) problems.push(p1);
+  if (p2) problems.push(p2);
+  if (access && refresh && access === refresh) problems.push('JWT_ACCESS_SECRET and JWT_REFRESH_SECRET must differ');
+  const keys = parseEncryptionKeys(env.ENCRYPTION_KEYS, problems);
+  const ids = Object.keys(keys);
+  if (ids.length === 0 && !problems.some((p) => p.startsWith('ENCRYPTION_KEYS'))) problems.push('ENCRYPTION_KEYS is missing (format id:base64-32-bytes, e.g. k1:$(openssl rand -base64 32))');
+  const keyId = env.ENCRYPTION_KEY_ID ?? ids[ids.length - 1] ?? '';
+  if (ids.length && !keys[keyId]) problems.push(`ENCRYPTION_KEY_ID "${keyId}" is not in ENCRYPTION_KEYS`);
+  if (!access || !refresh || ids.length === 0) return null;
+  return { accessTokenSecret: access, refreshTokenSecret: refresh, encryptionKeys: keys, encryptionKeyId: keyId };
+}
+
+export const SECRETS_FILE = 'secrets.json';
+
+/** Outside production the first start writes fresh secrets into the data dir (0600); later starts reuse them. */
+export function loadOrCreateDataDirSecrets(dataDir: string): Secrets {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, SECRETS_FILE);
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  }
+  const secrets: Secrets = {
+    accessTokenSecret: randomBytes(48).toString('base64url'),
+    refreshTokenSecret: randomBytes(48).toString('base64url'),
+    encryptionKeys: { k1: randomBytes(32).toString('base64') },
+    encryptionKeyId: 'k1',
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  return secrets;
+}
+
+/**
+ * Reads the environment into one Config. In production every problem is collected and thrown
+ * together so an operator fixes them in one pass.
+ */
+export function loadConfig(env: Env = process.env, opts: { createSecrets?: boolean } = {}): Config {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const production = nodeEnv === 'production';
+  const port = int('PORT', env.PORT, 3000, problems);
+  const host = env.HOST || (production ? '0.0.0.0' : '127.0.0.1');
+  const dataDirExplicit = Boolean(env.DATA_DIR);
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || null;
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const publicUrl = (env.PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(/\/$/, '');
+
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) problems.push('REDIS_URL must start with redis:// or rediss://');
+  if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+  for (const origin of corsOrigins) {
+    if (origin === '*' || origin.includes('*')) {
+      if (production) problems.push('CORS_ORIGINS must list exact origins in production; a wildcard is not allowed');
+    } else if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" is not an origin like https://app.example.com`);
+  }
+
+  let secrets: Secrets | null = null;
+  let secretsSource: Config['secretsSource'] = 'env';
+  if (production) {
+    secrets = secretsFromEnv(env, problems);
+    if (!databaseUrl && !dataDirExplicit) problems.push('set DATABASE_URL (PostgreSQL) or an explicit DATA_DIR for the embedded database');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is missing (the https:// address users and tracking links reach)');
+    if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN !== '' && env.METRICS_TOKEN.length < 16) problems.push('METRICS_TOKEN is shorter than 16 characters');
+  } else if (env.JWT_ACCESS_SECRET || env.JWT_SECRET) {
+    secrets = secretsFromEnv(env, problems);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  if (!secrets) {
+    secretsSource = 'data-dir';
+    secrets = opts.createSecrets === false ? null : loadOrCreateDataDirSecrets(dataDir);
+  }
+  if (!secrets) throw new ConfigError(['no secrets configured and the data directory holds none']);
+
+  return {
+    env: nodeEnv,
+    host,
+    port,
+    publicUrl,
+    dataDir,
+    dataDirExplicit,
+    databaseUrl,
+    redisUrl: env.REDIS_URL || null,
+    corsOrigins,
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM || 'MessageSender <no-reply@localhost>',
+    metricsToken: env.METRICS_TOKEN || null,
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1024 * 1024, []),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 15000, []),
+    migrateOnStart: bool(env.MIGRATE_ON_START, true),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secrets,
+    secretsSource,
+  };
+}

@@ -1,0 +1,65 @@
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../lib/logger.js';
+
+/** Every background queue the product uses; each is created at start so sends never race it. */
+export const QUEUES = ['system-mail'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface Jobs {
+  boss: PgBoss;
+  send(queue: QueueName, data: object, options?: PgBoss.SendOptions): Promise<string | null>;
+  work<T extends object>(queue: QueueName, handler: (data: T, job: PgBoss.Job<T>) => Promise<void>): Promise<void>;
+  stop(opts?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * pg-boss speaks to the same database as everything else. On PostgreSQL it gets its own small
+ * pool; on PGlite it shares our single connection through its `db.executeSql` hook.
+ */
+function bossOptions(database: Database, connectionString: string | null): PgBoss.ConstructorOptions {
+  const common = { schema: 'pgboss' } as const;
+  if (database.kind === 'postgres' && connectionString) return { ...common, connectionString, max: 4, application_name: 'messagesender-jobs' };
+  const pglite = database.pglite!;
+  return {
+    ...common,
+    db: {
+      async executeSql(text: string, values?: unknown[]) {
+        if (values && values.length) return { rows: (await pglite.query(text, values)).rows };
+        // Without parameters pg-boss may send several statements (its own migrations).
+        const results = await pglite.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      },
+    },
+  };
+}
+
+export async function startJobs(
+  database: Database,
+  opts: { connectionString: string | null; log: Logger; supervise: boolean },
+): Promise<Jobs> {
+  const boss = new PgBoss({ ...bossOptions(database, opts.connectionString), supervise: opts.supervise, schedule: opts.supervise });
+  boss.on('error', (err) => opts.log.error({ err }, 'job system error'));
+  await boss.start();
+  for (const queue of QUEUES) await boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 });
+
+  return {
+    boss,
+    send: (queue, data, options) => boss.send(queue, data, options ?? {}),
+    async work(queue, handler) {
+      await boss.work(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) {
+          const started = Date.now();
+          try {
+            await handler(job.data as never, job as never);
+            opts.log.info({ queue, jobId: job.id, ms: Date.now() - started }, 'job done');
+          } catch (err) {
+            opts.log.warn({ queue, jobId: job.id, err }, 'job failed; pg-boss will retry');
+            throw err;
+          }
+        }
+      });
+    },
+    stop: ({ graceful = true, timeoutMs = 10000 } = {}) => boss.stop({ graceful, timeout: timeoutMs, wait: true }),
+  };
+}

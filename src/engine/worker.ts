@@ -1,0 +1,7 @@
+import type { Deps } from '../http/context.js';
+import type { Mailer, SystemMail } from '../lib/mailer.js';
+
+/** Registers every background handler this process runs. */
+export async function startWorker(deps: Deps, mailer: Mailer) {
+  await deps.jobs.work<SystemMail>('system-mail', (mail) => mailer.send(mail));
+}

@@ -1,0 +1,77 @@
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { DataDirInUseError, lockDataDir } from './db/datadir-lock.js';
+import { migrate } from './db/migrate.js';
+import { runDoctor } from './doctor.js';
+import { createLogger } from './lib/logger.js';
+import { startRuntime, type Role } from './runtime.js';
+
+const USAGE = `usage: messagesender <command>
+
+  start     API + web app + background worker in one process (default)
+  serve     API + web app only (scale-out; needs DATABASE_URL)
+  worker    background worker only (scale-out; needs DATABASE_URL)
+  migrate   apply database migrations and exit
+  doctor    check configuration, database and migrations; non-zero exit on problems`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function run(command: string) {
+  if (command === 'doctor') {
+    const report = await runDoctor();
+    process.stdout.write(report.lines.join('\n') + '\n');
+    process.exit(report.ok ? 0 : 1);
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+
+  if (command === 'migrate') {
+    const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+    const database = await openDatabase(config);
+    const applied = await migrate(database.sql);
+    await database.close();
+    release();
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    return;
+  }
+
+  const role: Role | undefined = ({ start: 'all', serve: 'serve', worker: 'worker' } as const)[command as 'start'];
+  if (!role) fail(USAGE);
+  const running = await startRuntime(config, log, role);
+  if (running.url) {
+    log.info({ url: running.url, database: running.deps.database.kind }, `MessageSender is running at ${running.url}`);
+    if (process.stdout.isTTY) process.stdout.write(`\n  MessageSender is running at ${running.url}\n\n`);
+  } else log.info('worker started');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    running.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+run(process.argv[2] ?? 'start').catch((err) => {
+  if (err instanceof ConfigError || err instanceof DataDirInUseError) fail(err.message);
+  fail(`failed to start: ${(err as Error).stack ?? err}`);
+});

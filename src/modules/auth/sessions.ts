@@ -1,0 +1,82 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { refreshTokens, sessions } from '../../db/schema/index.js';
+import { randomToken, sha256 } from '../../lib/tokens.js';
+import { signAccessToken } from './access-token.js';
+
+export const SESSION_TTL_DAYS = 30;
+
+export interface ClientMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface IssuedTokens {
+  sessionId: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+async function issueRefreshToken(db: Db, sessionId: string): Promise<string> {
+  const token = randomToken(32);
+  await db.insert(refreshTokens).values({ sessionId, tokenHash: sha256(token) });
+  return token;
+}
+
+export async function startSession(db: Db, accessSecret: string, userId: string, meta: ClientMeta): Promise<IssuedTokens> {
+  const expiresAt = new Date(Date.now() + SESSION_TTL_DAYS * 86400_000);
+  const [session] = await db.insert(sessions).values({ userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) }).returning({ id: sessions.id });
+  const sessionId = session!.id;
+  return { sessionId, accessToken: await signAccessToken(accessSecret, { userId, sessionId }), refreshToken: await issueRefreshToken(db, sessionId) };
+}
+
+export type RotateResult =
+  | { ok: true; tokens: IssuedTokens; userId: string }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused'; userId?: string; sessionId?: string };
+
+/**
+ * Exchanges a refresh token for a new pair. Each token works once: presenting a used token
+ * means it leaked (or was replayed), so the whole session is revoked.
+ */
+export async function rotateRefreshToken(db: Db, accessSecret: string, presented: string): Promise<RotateResult> {
+  const hash = sha256(presented);
+  return db.transaction(async (tx) => {
+    const [claimed] = await tx
+      .update(refreshTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt)))
+      .returning({ sessionId: refreshTokens.sessionId });
+    if (!claimed) {
+      const [previous] = await tx
+        .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(eq(refreshTokens.tokenHash, hash));
+      if (!previous) return { ok: false, reason: 'unknown' } as const;
+      await tx.update(sessions).set({ revokedAt: new Date(), revokedReason: 'refresh_token_reuse' }).where(and(eq(sessions.id, previous.sessionId), isNull(sessions.revokedAt)));
+      return { ok: false, reason: 'reused', userId: previous.userId, sessionId: previous.sessionId } as const;
+    }
+    const [session] = await tx.select().from(sessions).where(eq(sessions.id, claimed.sessionId));
+    if (!session || session.revokedAt) return { ok: false, reason: 'revoked' } as const;
+    if (session.expiresAt < new Date()) return { ok: false, reason: 'expired' } as const;
+    await tx.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, session.id));
+    const refreshToken = await issueRefreshToken(tx as unknown as Db, session.id);
+    const accessToken = await signAccessToken(accessSecret, { userId: session.userId, sessionId: session.id });
+    return { ok: true, userId: session.userId, tokens: { sessionId: session.id, accessToken, refreshToken } } as const;
+  });
+}
+
+export async function revokeSession(db: Db, sessionId: string, reason: string) {
+  await db.update(sessions).set({ revokedAt: new Date(), revokedReason: reason }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+export async function revokeUserSessions(db: Db, userId: string, reason: string, exceptSessionId?: string) {
+  const open = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  for (const s of open) if (s.id !== exceptSessionId) await revokeSession(db, s.id, reason);
+}
+
+/** True when the session behind an access token is still live. */
+export async function sessionIsActive(db: Db, sessionId: string): Promise<boolean> {
+  const [row] = await db.select({ revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, sessionId));
+  return Boolean(row && !row.revokedAt && row.expiresAt > new Date());
+}

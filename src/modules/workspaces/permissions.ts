@@ -1,0 +1,28 @@
+import type { Role } from '../../db/schema/index.js';
+
+/**
+ * The permission matrix: which workspace roles may do what. Every workspace-scoped route names
+ * one of these actions (see http/access.ts) and nothing else decides.
+ */
+export const PERMISSIONS = {
+  'workspace.read': ['owner', 'admin', 'member'],
+  'workspace.update': ['owner', 'admin'],
+  'members.read': ['owner', 'admin', 'member'],
+  'members.invite': ['owner', 'admin'],
+  'members.changeRole': ['owner'],
+  'members.remove': ['owner', 'admin'],
+  'apiKeys.read': ['owner', 'admin'],
+  'apiKeys.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
+
+/** Nobody hands out (or acts on) a role above their own. */
+export const outranks = (actor: Role, target: Role) => RANK[actor] >= RANK[target];

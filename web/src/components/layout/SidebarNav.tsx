@@ -1,0 +1,53 @@
+import { Link } from '@tanstack/react-router';
+import type { Role } from '../../api/types';
+import { permissions } from '../../lib/permissions';
+import { Icon, type IconName } from '../ui/Icon';
+
+interface NavItem {
+  to: '/' | '/team' | '/api-keys' | '/audit-log' | '/profile';
+  label: string;
+  icon: IconName;
+  visible?: (role: Role) => boolean;
+}
+
+const workspaceItems: NavItem[] = [
+  { to: '/', label: 'Dashboard', icon: 'home' },
+  { to: '/team', label: 'Team', icon: 'users' },
+  { to: '/api-keys', label: 'API keys', icon: 'key', visible: permissions.manageApiKeys },
+  { to: '/audit-log', label: 'Audit log', icon: 'list', visible: permissions.readAuditLog },
+];
+
+const accountItems: NavItem[] = [{ to: '/profile', label: 'Profile', icon: 'user' }];
+
+function NavSection({ title, items, role }: { title: string; items: NavItem[]; role: Role | null }) {
+  const shown = items.filter((item) => !item.visible || (role !== null && item.visible(role)));
+  return (
+    <div className="nav-section">
+      <p className="nav-section-title">{title}</p>
+      <ul>
+        {shown.map((item) => (
+          <li key={item.to}>
+            <Link
+              to={item.to}
+              className="nav-link"
+              activeProps={{ className: 'nav-link-active' }}
+              activeOptions={{ exact: item.to === '/' }}
+            >
+              <Icon name={item.icon} size={18} />
+              <span>{item.label}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function SidebarNav({ role }: { role: Role | null }) {
+  return (
+    <nav className="sidebar-nav" aria-label="Main">
+      {role !== null && <NavSection title="Workspace" items={workspaceItems} role={role} />}
+      <NavSection title="Account" items={accountItems} role={role} />
+    </nav>
+  );
+}

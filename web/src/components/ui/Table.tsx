@@ -1,0 +1,37 @@
+import type { ReactNode, TableHTMLAttributes } from 'react';
+import { Skeleton } from './Skeleton';
+
+/** Wide tables scroll horizontally inside their card instead of breaking the layout on phones. */
+export function Table({ className, children, ...rest }: TableHTMLAttributes<HTMLTableElement>) {
+  return (
+    <div className="table-scroll">
+      <table className={['table', className].filter(Boolean).join(' ')} {...rest}>
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function TableSkeleton({ columns, rows = 4, label }: { columns: number; rows?: number; label: string }) {
+  return (
+    <div className="table-scroll" role="status" aria-label={label}>
+      <table className="table">
+        <tbody>
+          {Array.from({ length: rows }, (_, r) => (
+            <tr key={r}>
+              {Array.from({ length: columns }, (_, c) => (
+                <td key={c}>
+                  <Skeleton width={c === 0 ? '70%' : '50%'} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function TableActions({ children }: { children: ReactNode }) {
+  return <div className="table-actions">{children}</div>;
+}

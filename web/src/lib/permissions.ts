@@ -1,0 +1,30 @@
+import type { Role } from '../api/types';
+
+// Mirrors the server's permission matrix so the UI hides what the API would refuse.
+// The server stays the authority: any rejection is still shown to the user.
+const isManager = (role: Role) => role === 'owner' || role === 'admin';
+
+export const permissions = {
+  invite: isManager,
+  revokeInvites: isManager,
+  manageApiKeys: isManager,
+  readAuditLog: isManager,
+  changeRoles: (role: Role) => role === 'owner',
+  removeMember: (actor: Role, target: Role) => actor === 'owner' || (actor === 'admin' && target !== 'owner'),
+  invitableRoles: (role: Role): Role[] =>
+    role === 'owner' ? ['member', 'admin', 'owner'] : role === 'admin' ? ['member', 'admin'] : [],
+};
+
+export const ROLES: Role[] = ['owner', 'admin', 'member'];
+
+export const roleLabel: Record<Role, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  member: 'Member',
+};
+
+export const roleDescription: Record<Role, string> = {
+  owner: 'Full access, including billing-level settings and changing roles.',
+  admin: 'Manages members, invites, API keys and reads the audit log.',
+  member: 'Uses the workspace; cannot manage people or keys.',
+};
