@@ -34,8 +34,6 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('deps', deps);

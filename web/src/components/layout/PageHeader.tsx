@@ -5,10 +5,12 @@ interface PageHeaderProps {
   title: string;
   description?: ReactNode;
   actions?: ReactNode;
+  /** Browser tab title, when the heading is too personal or long for it. */
+  documentTitle?: string;
 }
 
-export function PageHeader({ title, description, actions }: PageHeaderProps) {
-  useDocumentTitle(title);
+export function PageHeader({ title, description, actions, documentTitle }: PageHeaderProps) {
+  useDocumentTitle(documentTitle ?? title);
   return (
     <header className="page-header">
       <div>

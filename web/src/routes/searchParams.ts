@@ -1,0 +1,28 @@
+import { readStringParam } from '../lib/safeRedirect';
+
+// Search validators for the public pages; unknown or malformed params are dropped, never trusted.
+
+export interface NextSearch {
+  next?: string;
+}
+
+export interface SignupSearch extends NextSearch {
+  email?: string;
+}
+
+export interface TokenSearch {
+  token?: string;
+}
+
+export const validateNextSearch = (search: Record<string, unknown>): NextSearch => ({
+  next: readStringParam(search, 'next'),
+});
+
+export const validateSignupSearch = (search: Record<string, unknown>): SignupSearch => ({
+  next: readStringParam(search, 'next'),
+  email: readStringParam(search, 'email'),
+});
+
+export const validateTokenSearch = (search: Record<string, unknown>): TokenSearch => ({
+  token: readStringParam(search, 'token'),
+});
