@@ -93,8 +93,8 @@ function parseEncryptionKeys(raw: string | undefined, problems: string[]): Recor
 }
 
 function secretsFromEnv(env: Env, problems: string[]): Secrets | null {
-  const access = env.JWT_ACCESS_SECRET ?? env.JWT_SECRET;
-  const refresh = env.JWT_REFRESH_SECRET;
+  const access = env.JWT_ACCESS_SECRET || env.JWT_SECRET;
+  const refresh = env.JWT_REFRESH_SECRET || undefined;
   const p1 = secretProblem(env.JWT_ACCESS_SECRET ? 'JWT_ACCESS_SECRET' : 'JWT_SECRET (or JWT_ACCESS_SECRET)', access);
   const p2 = secretProblem('JWT_REFRESH_SECRET', refresh);
   if (p1) problems.push(p1);

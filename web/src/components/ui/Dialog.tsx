@@ -33,7 +33,28 @@ export function Dialog({ open, onClose, title, description, children, footer, si
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
-  const Panel = onSubmit ? 'form' : 'div';
+  const content = (
+    <>
+      <header className="dialog-header">
+        <h2 className="dialog-title" id={titleId}>
+          {title}
+        </h2>
+        {description && (
+          <p className="dialog-description" id={descriptionId}>
+            {description}
+          </p>
+        )}
+      </header>
+      {children && <div className="dialog-body">{children}</div>}
+      {footer && <footer className="dialog-footer">{footer}</footer>}
+      {dismissable && (
+        <button type="button" className="dialog-close" onClick={onClose}>
+          <Icon name="close" />
+          <span className="visually-hidden">Close</span>
+        </button>
+      )}
+    </>
+  );
 
   return (
     <dialog
@@ -54,28 +75,14 @@ export function Dialog({ open, onClose, title, description, children, footer, si
         if (dismissable && pressStartedOnBackdrop.current && event.target === ref.current) onClose();
       }}
     >
-      {open && (
-        <Panel className="dialog-panel" onSubmit={onSubmit} noValidate={onSubmit ? true : undefined}>
-          <header className="dialog-header">
-            <h2 className="dialog-title" id={titleId}>
-              {title}
-            </h2>
-            {description && (
-              <p className="dialog-description" id={descriptionId}>
-                {description}
-              </p>
-            )}
-          </header>
-          {children && <div className="dialog-body">{children}</div>}
-          {footer && <footer className="dialog-footer">{footer}</footer>}
-          {dismissable && (
-            <button type="button" className="dialog-close" onClick={onClose}>
-              <Icon name="close" />
-              <span className="visually-hidden">Close</span>
-            </button>
-          )}
-        </Panel>
-      )}
+      {open &&
+        (onSubmit ? (
+          <form className="dialog-panel" onSubmit={onSubmit} noValidate>
+            {content}
+          </form>
+        ) : (
+          <div className="dialog-panel">{content}</div>
+        ))}
     </dialog>
   );
 }

@@ -1,0 +1,120 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
+import { hasStatus } from './api/errors';
+import { meQueryOptions } from './api/me';
+import { queryClient } from './api/queryClient';
+import { AppShell } from './components/layout/AppShell';
+import { FullPageSpinner } from './components/ui/Spinner';
+import { ApiKeysPage } from './routes/api-keys';
+import { AuditLogPage } from './routes/audit-log';
+import { DashboardPage } from './routes/dashboard';
+import { ForgotPasswordPage } from './routes/forgot-password';
+import { InvitePage } from './routes/invite';
+import { LoginPage } from './routes/login';
+import { NotFoundPage } from './routes/not-found';
+import { ProfilePage } from './routes/profile';
+import { ResetPasswordPage } from './routes/reset-password';
+import { RouteErrorPage } from './routes/route-error';
+import { validateNextSearch, validateSignupSearch, validateTokenSearch } from './routes/searchParams';
+import { SignupPage } from './routes/signup';
+import { TeamPage } from './routes/team';
+import { VerifyEmailPage } from './routes/verify-email';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+// Public pages
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'login',
+  validateSearch: validateNextSearch,
+  component: LoginPage,
+});
+
+const signupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'signup',
+  validateSearch: validateSignupSearch,
+  component: SignupPage,
+});
+
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'forgot-password',
+  component: ForgotPasswordPage,
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'reset-password',
+  validateSearch: validateTokenSearch,
+  component: ResetPasswordPage,
+});
+
+const verifyEmailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'verify-email',
+  validateSearch: validateTokenSearch,
+  component: VerifyEmailPage,
+});
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'invite',
+  validateSearch: validateTokenSearch,
+  component: InvitePage,
+});
+
+// Signed-in pages share the app shell and the session check.
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    try {
+      await context.queryClient.ensureQueryData(meQueryOptions);
+    } catch (error) {
+      if (hasStatus(error, 401)) throw redirect({ to: '/login', search: { next: location.href } });
+      throw error;
+    }
+  },
+  component: AppShell,
+});
+
+const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: DashboardPage });
+const teamRoute = createRoute({ getParentRoute: () => appRoute, path: 'team', component: TeamPage });
+const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: 'api-keys', component: ApiKeysPage });
+const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit-log', component: AuditLogPage });
+const profileRoute = createRoute({ getParentRoute: () => appRoute, path: 'profile', component: ProfilePage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  signupRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  verifyEmailRoute,
+  inviteRoute,
+  appRoute.addChildren([dashboardRoute, teamRoute, apiKeysRoute, auditLogRoute, profileRoute]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPendingComponent: () => <FullPageSpinner />,
+  defaultErrorComponent: RouteErrorPage,
+  defaultNotFoundComponent: NotFoundPage,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
