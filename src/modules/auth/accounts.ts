@@ -62,7 +62,7 @@ export async function signup(deps: Deps, input: { email: string; password: strin
     return { user: user!, workspace: workspace! };
   });
   await sendVerificationEmail(deps, user);
-  const tokens = await startSession(deps.db, deps.config.secrets.accessTokenSecret, user.id, meta);
+  const tokens = await startSession(deps.db, deps.config.secrets, user.id, meta);
   return { user, workspace, tokens };
 }
 
@@ -82,7 +82,7 @@ export async function login(deps: Deps, input: { email: string; password: string
     throw new AppError(401, 'invalid-credentials', 'The email or password is not correct.');
   }
   await clearLoginFailures(deps.db, email);
-  const tokens = await startSession(deps.db, deps.config.secrets.accessTokenSecret, user.id, meta);
+  const tokens = await startSession(deps.db, deps.config.secrets, user.id, meta);
   await recordAudit(deps.db, { userId: user.id, ...meta }, { action: 'auth.login', targetType: 'user', targetId: user.id });
   return { user, tokens };
 }

@@ -5,6 +5,7 @@ import { TestClient } from '../../../test/helpers/client.js';
 import { engineName } from '../../../test/helpers/db.js';
 import { users, userTokens, sessions, refreshTokens } from '../../db/schema/index.js';
 import { REFRESH_COOKIE, ACCESS_COOKIE } from '../../http/access.js';
+import { refreshTokenHash } from './sessions.js';
 import { sha256 } from '../../lib/tokens.js';
 
 let t: TestApp;
@@ -128,7 +129,7 @@ describe(`accounts and sessions (${engineName})`, () => {
     // The legitimate holder's newer token and access token are dead too.
     expect((await c.get('/api/v1/me')).status).toBe(401);
     expect((await c.post('/api/v1/auth/refresh')).status).toBe(401);
-    const [tok] = await t.deps.db.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256(second)));
+    const [tok] = await t.deps.db.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, refreshTokenHash(t.deps.config.secrets, second)));
     const [session] = await t.deps.db.select().from(sessions).where(eq(sessions.id, tok!.sessionId));
     expect(session!.revokedReason).toBe('refresh_token_reuse');
   });

@@ -5,14 +5,13 @@ import { eq } from 'drizzle-orm';
 import { actorOf, requireUser } from '../../http/context.js';
 import { REFRESH_COOKIE } from '../../http/access.js';
 import { AppError, unauthorized } from '../../lib/problems.js';
-import { sha256 } from '../../lib/tokens.js';
 import { refreshTokens } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { listUserWorkspaces } from '../workspaces/workspaces.js';
 import * as accounts from './accounts.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
 import { email, password, personName, userOut, workspaceOut } from './schemas.js';
-import { revokeSession, rotateRefreshToken } from './sessions.js';
+import { refreshTokenHash, revokeSession, rotateRefreshToken } from './sessions.js';
 
 const meta = (request: FastifyRequest) => ({ ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null });
 const tags = ['auth'];
@@ -56,7 +55,7 @@ export async function authRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const presented = request.cookies[REFRESH_COOKIE];
     if (!presented) throw unauthorized('No refresh token.');
-    const result = await rotateRefreshToken(deps.db, deps.config.secrets.accessTokenSecret, presented);
+    const result = await rotateRefreshToken(deps.db, deps.config.secrets, presented);
     if (!result.ok) {
       clearSessionCookies(reply, deps.config);
       if (result.reason === 'reused') {
@@ -76,7 +75,7 @@ export async function authRoutes(app: FastifyInstance) {
     const presented = request.cookies[REFRESH_COOKIE];
     let sessionId = request.auth?.kind === 'user' ? request.auth.sessionId : undefined;
     if (!sessionId && presented) {
-      const [row] = await deps.db.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256(presented)));
+      const [row] = await deps.db.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, refreshTokenHash(deps.config.secrets, presented)));
       sessionId = row?.sessionId;
     }
     if (sessionId) {

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { refreshTokens, sessions } from '../../db/schema/index.js';
-import { randomToken, sha256 } from '../../lib/tokens.js';
+import type { Secrets } from '../../config.js';
+import { hmacSha256, randomToken } from '../../lib/tokens.js';
 import { signAccessToken } from './access-token.js';
 
 export const SESSION_TTL_DAYS = 30;
@@ -17,17 +18,20 @@ export interface IssuedTokens {
   refreshToken: string;
 }
 
-async function issueRefreshToken(db: Db, sessionId: string): Promise<string> {
+/** Refresh tokens are stored as an HMAC under the refresh secret, never as themselves. */
+export const refreshTokenHash = (secrets: Secrets, token: string) => hmacSha256(secrets.refreshTokenSecret, token);
+
+async function issueRefreshToken(db: Db, secrets: Secrets, sessionId: string): Promise<string> {
   const token = randomToken(32);
-  await db.insert(refreshTokens).values({ sessionId, tokenHash: sha256(token) });
+  await db.insert(refreshTokens).values({ sessionId, tokenHash: refreshTokenHash(secrets, token) });
   return token;
 }
 
-export async function startSession(db: Db, accessSecret: string, userId: string, meta: ClientMeta): Promise<IssuedTokens> {
+export async function startSession(db: Db, secrets: Secrets, userId: string, meta: ClientMeta): Promise<IssuedTokens> {
   const expiresAt = new Date(Date.now() + SESSION_TTL_DAYS * 86400_000);
   const [session] = await db.insert(sessions).values({ userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) }).returning({ id: sessions.id });
   const sessionId = session!.id;
-  return { sessionId, accessToken: await signAccessToken(accessSecret, { userId, sessionId }), refreshToken: await issueRefreshToken(db, sessionId) };
+  return { sessionId, accessToken: await signAccessToken(secrets.accessTokenSecret, { userId, sessionId }), refreshToken: await issueRefreshToken(db, secrets, sessionId) };
 }
 
 export type RotateResult =
@@ -38,8 +42,8 @@ export type RotateResult =
  * Exchanges a refresh token for a new pair. Each token works once: presenting a used token
  * means it leaked (or was replayed), so the whole session is revoked.
  */
-export async function rotateRefreshToken(db: Db, accessSecret: string, presented: string): Promise<RotateResult> {
-  const hash = sha256(presented);
+export async function rotateRefreshToken(db: Db, secrets: Secrets, presented: string): Promise<RotateResult> {
+  const hash = refreshTokenHash(secrets, presented);
   return db.transaction(async (tx) => {
     const [claimed] = await tx
       .update(refreshTokens)
@@ -60,8 +64,8 @@ export async function rotateRefreshToken(db: Db, accessSecret: string, presented
     if (!session || session.revokedAt) return { ok: false, reason: 'revoked' } as const;
     if (session.expiresAt < new Date()) return { ok: false, reason: 'expired' } as const;
     await tx.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, session.id));
-    const refreshToken = await issueRefreshToken(tx as unknown as Db, session.id);
-    const accessToken = await signAccessToken(accessSecret, { userId: session.userId, sessionId: session.id });
+    const refreshToken = await issueRefreshToken(tx as unknown as Db, secrets, session.id);
+    const accessToken = await signAccessToken(secrets.accessTokenSecret, { userId: session.userId, sessionId: session.id });
     return { ok: true, userId: session.userId, tokens: { sessionId: session.id, accessToken, refreshToken } } as const;
   });
 }
