@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import multipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,10 @@ import { adminRoutes } from './modules/admin/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { importRoutes } from './modules/contacts/import/routes.js';
+import { contactRoutes } from './modules/contacts/routes.js';
+import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
+import { taskRoutes } from './modules/tasks/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 
@@ -51,6 +56,8 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     if (reply.statusCode >= 500) metrics.httpErrors.inc({ method: request.method, route });
   });
 
+  // Uploads stream; per-route limits (file size, one file) are set where the file is read.
+  await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } });
   const security = await registerSecurity(app, config);
   app.addHook('onClose', () => security.close());
   registerAccessControl(app, deps);
@@ -63,6 +70,10 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(apiKeyRoutes);
     await api.register(auditRoutes);
     await api.register(adminRoutes);
+    await api.register(contactRoutes);
+    await api.register(importRoutes);
+    await api.register(suppressionRoutes);
+    await api.register(taskRoutes);
   }, { prefix: '/api/v1' });
 
   await registerWebApp(app, opts.webDistDir ?? WEB_DIST_DIR);

@@ -102,15 +102,7 @@ export function registerAccessControl(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('auth', null);
   app.decorateRequest('workspace', null);
 
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1') && !route.config?.access) {
-      throw new Error(`route ${route.method} ${route.url} declares no access rule`);
-    }
-  });
-
-  app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config?.access;
-    if (!access) return;
+  const checkAccess = async (request: FastifyRequest, reply: FastifyReply) => {
     const bearer = bearerToken(request);
     if (bearer) {
       if (!bearer.startsWith(API_KEY_PREFIX)) throw new AppError(401, 'invalid-api-key', 'API keys start with "ms_".');
@@ -123,5 +115,16 @@ export function registerAccessControl(app: FastifyInstance, deps: Deps) {
       if (MUTATING.has(request.method) && (cookies[ACCESS_COOKIE] || cookies[REFRESH_COOKIE])) await runCsrfCheck(app, request, reply);
     }
     await enforce(deps, request, request.routeOptions.config.access!);
+  };
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1') && !route.config?.access) {
+      throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+    }
+    if (!route.config?.access) return;
+    // A route-level hook, appended after the rate limiter's (registered earlier, also route-level):
+    // requests refused here (bad credentials, missing CSRF token) still count towards the per-IP limits.
+    const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    route.onRequest = [...existing, checkAccess];
   });
 }

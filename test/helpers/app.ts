@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startJobs } from '../../src/engine/jobs.js';
+import { startWorker } from '../../src/engine/worker.js';
+import { createMailer } from '../../src/lib/mailer.js';
 import type { Deps } from '../../src/http/context.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const testSecretsEnv = () => ({
@@ -23,8 +25,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a real (per-file) database; requests go through app.inject. */
-export async function createTestApp(opts: { env?: Record<string, string>; supervise?: boolean } = {}): Promise<TestApp> {
+/**
+ * The real app on a real (per-file) database; requests go through app.inject.
+ * `log` replaces the (silent) logger, e.g. one writing into an array to inspect what gets logged;
+ * `worker: true` also runs the background handlers (imports, system mail) in this process.
+ */
+export async function createTestApp(opts: { env?: Record<string, string>; supervise?: boolean; log?: Logger; worker?: boolean } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -33,9 +39,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; superv
     ...testSecretsEnv(),
     ...opts.env,
   });
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const jobs = await startJobs(testDb.database, { connectionString: testDb.url, log, supervise: opts.supervise ?? false });
+  const log = opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const jobs = await startJobs(testDb.database, { connectionString: testDb.url, log, supervise: opts.supervise ?? opts.worker ?? false });
   const deps: Deps = { config, database: testDb.database, db: testDb.database.db, log, jobs };
+  if (opts.worker) await startWorker(deps, createMailer({ smtpUrl: null, from: config.mailFrom, log, production: false }));
   const app = await buildApp(deps, { webDistDir: join(tmpdir(), 'ms-no-web') });
   await app.ready();
   return {

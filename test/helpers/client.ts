@@ -44,7 +44,7 @@ export class TestClient {
     return this.csrf!;
   }
 
-  async request<T = any>(method: string, url: string, opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<Res<T>> {
+  async request<T = any>(method: string, url: string, opts: { body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     else if (this.cookies.size) headers.cookie = this.cookieHeader();
@@ -53,7 +53,7 @@ export class TestClient {
       headers['x-csrf-token'] = await this.ensureCsrf();
       headers.cookie = this.cookieHeader();
     }
-    let payload: string | undefined;
+    let payload: string | Buffer | undefined;
     if (opts.rawBody !== undefined) payload = opts.rawBody;
     else if (opts.body !== undefined) {
       payload = JSON.stringify(opts.body);
@@ -64,6 +64,17 @@ export class TestClient {
     const type = String(raw.headers['content-type'] ?? '');
     const body = type.includes('json') && raw.body ? JSON.parse(raw.body) : raw.body;
     return { status: raw.statusCode, body, headers: raw.headers, raw };
+  }
+
+  /** Sends one file as multipart/form-data in the field "file", the way a browser form does. */
+  async upload<T = any>(url: string, filename: string, content: string | Buffer, contentType = 'text/csv'): Promise<Res<T>> {
+    const boundary = '----mstest' + Math.random().toString(16).slice(2);
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+      Buffer.isBuffer(content) ? content : Buffer.from(content),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return this.request<T>('POST', url, { rawBody: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
   }
 
   get = <T = any>(url: string, headers?: Record<string, string>) => this.request<T>('GET', url, { headers });

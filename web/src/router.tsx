@@ -1,5 +1,13 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  parseSearchWith,
+  redirect,
+  stringifySearchWith,
+} from '@tanstack/react-router';
 import { hasStatus } from './api/errors';
 import { meQueryOptions } from './api/me';
 import { queryClient } from './api/queryClient';
@@ -111,6 +119,10 @@ export const router = createRouter({
   defaultErrorComponent: RouteErrorPage,
   defaultNotFoundComponent: NotFoundPage,
   scrollRestoration: true,
+  // Every search param here is a plain string (tokens, emails, paths). The default JSON parsing
+  // would turn a token like "12e4" into a number, so values are kept verbatim.
+  parseSearch: parseSearchWith((value) => value),
+  stringifySearch: stringifySearchWith(JSON.stringify),
 });
 
 declare module '@tanstack/react-router' {

@@ -1,2 +1,3 @@
 export * from './auth.js';
 export * from './workspaces.js';
+export * from './contacts.js';

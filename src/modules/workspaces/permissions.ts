@@ -14,6 +14,14 @@ export const PERMISSIONS = {
   'apiKeys.read': ['owner', 'admin'],
   'apiKeys.manage': ['owner', 'admin'],
   'audit.read': ['owner', 'admin'],
+  'contacts.read': ['owner', 'admin', 'member'],
+  'contacts.write': ['owner', 'admin', 'member'],
+  'contacts.import': ['owner', 'admin', 'member'],
+  'contacts.export': ['owner', 'admin'],
+  'contacts.erase': ['owner', 'admin'],
+  'suppressions.read': ['owner', 'admin', 'member'],
+  'suppressions.write': ['owner', 'admin', 'member'],
+  'suppressions.delete': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

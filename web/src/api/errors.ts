@@ -10,6 +10,8 @@ export interface ProblemDetails {
   status?: number;
   detail?: string;
   errors?: FieldProblem[];
+  /** Extension on 429 answers, mirroring the Retry-After header. */
+  retryAfter?: unknown;
 }
 
 /** Every failed request surfaces as an ApiError, including network failures (status 0). */
@@ -31,7 +33,7 @@ export class ApiError extends Error {
     this.title = title;
     this.detail = problem.detail;
     this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
-    this.retryAfter = retryAfter;
+    this.retryAfter = retryAfter ?? (typeof problem.retryAfter === 'number' ? Math.ceil(problem.retryAfter) : undefined);
   }
 
   get isCsrfFailure(): boolean {

@@ -20,7 +20,8 @@ export interface WorkspaceMembership {
 export interface Me {
   user: User;
   workspaces: WorkspaceMembership[];
-  currentWorkspaceId: string;
+  /** Null only when the user belongs to no workspace at all. */
+  currentWorkspaceId: string | null;
 }
 
 export interface Workspace extends WorkspaceMembership {
@@ -84,6 +85,8 @@ export interface AuditEntry {
   id: string;
   action: string;
   actor: PersonRef | null;
+  /** Set when the action was taken with an API key rather than by a signed-in person. */
+  apiKeyId?: string | null;
   targetType: string | null;
   targetId: string | null;
   ip: string | null;

@@ -24,7 +24,7 @@ export const roleLabel: Record<Role, string> = {
 };
 
 export const roleDescription: Record<Role, string> = {
-  owner: 'Full access, including billing-level settings and changing roles.',
+  owner: 'Full access, including changing roles and removing anyone.',
   admin: 'Manages members, invites, API keys and reads the audit log.',
   member: 'Uses the workspace; cannot manage people or keys.',
 };

@@ -5,11 +5,3 @@ export function safeRedirectPath(next: unknown, fallback = '/'): string {
   }
   return next;
 }
-
-export function readStringParam(search: Record<string, unknown>, key: string): string | undefined {
-  const value = search[key];
-  if (typeof value === 'string') return value;
-  // The router parses numeric-looking values as numbers; tokens must stay strings.
-  if (typeof value === 'number') return String(value);
-  return undefined;
-}

@@ -15,6 +15,14 @@ function normaliseField(field: string): string {
   return field.split(/[./]/).filter(Boolean).pop() ?? field;
 }
 
+/** Server messages are often fragments ("must be a valid email address"); show them as sentences. */
+function asSentence(message: string): string {
+  const text = message.trim();
+  if (!text) return text;
+  const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
+
 function firstError<V extends Values>(errors: FormErrors<V>): keyof V | undefined {
   return (Object.keys(errors) as (keyof V)[]).find((key) => errors[key]);
 }
@@ -40,15 +48,15 @@ export function useForm<V extends Values>({ initialValues, validate, onSubmit }:
   function applyServerError(error: unknown) {
     if (isApiError(error) && error.fieldErrors.length > 0) {
       const matched: FormErrors<V> = {};
-      const unmatched: string[] = [];
+      let unmatched = 0;
       for (const { field, message } of error.fieldErrors) {
         const name = normaliseField(field);
-        if (name in values) matched[name as keyof V] ??= message;
-        else unmatched.push(message);
+        if (name in values) matched[name as keyof V] ??= asSentence(message);
+        else unmatched += 1;
       }
       setServerErrors(matched);
-      const anyMatched = Object.keys(matched).length > 0;
-      setFormError(unmatched.length ? unmatched.join(' ') : anyMatched ? null : errorMessage(error));
+      // Errors about fields the form doesn't show (e.g. an expired token) are explained by `detail`.
+      setFormError(unmatched > 0 || Object.keys(matched).length === 0 ? errorMessage(error) : null);
       return;
     }
     setFormError(errorMessage(error));

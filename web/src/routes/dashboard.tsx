@@ -57,7 +57,7 @@ export function DashboardPage() {
   return (
     <div className="page">
       <PageHeader
-        title={`Welcome back, ${firstName(user.name || user.email)}`}
+        title={`Welcome, ${firstName(user.name || user.email)}`}
         documentTitle="Dashboard"
         description={<>Here's an overview of {workspaceName}.</>}
       />
@@ -71,7 +71,7 @@ export function DashboardPage() {
           value={members.data?.length}
           footer={
             <Link to="/team" className="link-subtle">
-              {canInvite && pendingInvites > 0 ? `${pluralize(pendingInvites, 'pending invite')} · ` : ''}View team
+              {canInvite && pendingInvites > 0 ? `${pluralize(pendingInvites, 'pending invite')} · ` : ''}See all members
             </Link>
           }
         />

@@ -1,6 +1,9 @@
-import { readStringParam } from '../lib/safeRedirect';
-
 // Search validators for the public pages; unknown or malformed params are dropped, never trusted.
+
+function readStringParam(search: Record<string, unknown>, key: string): string | undefined {
+  const value = search[key];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
 
 export interface NextSearch {
   next?: string;

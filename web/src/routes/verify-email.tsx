@@ -35,7 +35,7 @@ function VerifyToken({ token }: { token: string }) {
     return (
       <div className="form">
         <Alert tone="danger" title="We couldn't verify your email">
-          {errorMessage(verify.error)} Links expire and work only once; log in and use “Resend email” to get a new one.
+          {errorMessage(verify.error)} Log in and use “Resend email” to get a new link.
         </Alert>
         <Link to="/" className={buttonClassName('secondary', 'lg', true)}>
           Go to MessageSender

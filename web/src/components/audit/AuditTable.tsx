@@ -4,8 +4,8 @@ import { Avatar } from '../ui/Avatar';
 import { Table } from '../ui/Table';
 import { describeTarget } from './describeAction';
 
-function Actor({ actor }: { actor: AuditEntry['actor'] }) {
-  if (!actor) return <span className="muted">System</span>;
+function Actor({ actor, apiKeyId }: Pick<AuditEntry, 'actor' | 'apiKeyId'>) {
+  if (!actor) return <span className="muted">{apiKeyId ? 'API key' : 'System'}</span>;
   return (
     <span className="person">
       <Avatar name={actor.name || actor.email} seed={actor.id} size="sm" />
@@ -38,7 +38,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
               </time>
             </td>
             <td>
-              <Actor actor={entry.actor} />
+              <Actor actor={entry.actor} apiKeyId={entry.apiKeyId} />
             </td>
             <td>
               <code className="code-pill">{entry.action}</code>

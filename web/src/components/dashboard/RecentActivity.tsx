@@ -36,7 +36,7 @@ export function RecentActivity({ workspaceId }: { workspaceId: string }) {
         ) : (
           <ul className="activity-list">
             {entries.map((entry) => {
-              const who = entry.actor ? entry.actor.name || entry.actor.email : 'System';
+              const who = entry.actor ? entry.actor.name || entry.actor.email : entry.apiKeyId ? 'API key' : 'System';
               return (
                 <li key={entry.id} className="activity-item">
                   <Avatar name={who} seed={entry.actor?.id} size="sm" />

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Link } from '@tanstack/react-router';
 import type { Role } from '../../api/types';
 import { Icon } from '../ui/Icon';
@@ -14,13 +15,20 @@ interface SidebarProps {
 }
 
 export function Sidebar({ role, open, onClose }: SidebarProps) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+
+  // Opening the drawer moves focus into it, so keyboard users don't stay behind the scrim.
+  useEffect(() => {
+    if (open) closeRef.current?.focus();
+  }, [open]);
+
   return (
     <aside className={open ? 'sidebar sidebar-open' : 'sidebar'} id="app-sidebar" aria-label="Sidebar">
       <div className="sidebar-top">
         <Link to="/" className="sidebar-logo">
           <Logo />
         </Link>
-        <button type="button" className="icon-button sidebar-close" onClick={onClose}>
+        <button type="button" ref={closeRef} className="icon-button sidebar-close" onClick={onClose}>
           <Icon name="close" />
           <span className="visually-hidden">Close menu</span>
         </button>

@@ -26,8 +26,8 @@ export function CardHeader({ title, description, actions, titleId }: CardHeaderP
   );
 }
 
-export function CardBody({ className, flush, ...rest }: HTMLAttributes<HTMLDivElement> & { flush?: boolean }) {
-  return <div className={['card-body', flush && 'card-body-flush', className].filter(Boolean).join(' ')} {...rest} />;
+export function CardBody({ className, ...rest }: HTMLAttributes<HTMLDivElement>) {
+  return <div className={['card-body', className].filter(Boolean).join(' ')} {...rest} />;
 }
 
 export function CardFooter({ className, ...rest }: HTMLAttributes<HTMLDivElement>) {
