@@ -125,12 +125,12 @@ describe(`hardening: rejected requests never write (${engineName})`, () => {
 describe(`hardening: CSRF (${engineName})`, () => {
   it('a cookie-authenticated mutation without x-csrf-token is refused and writes nothing', async () => {
     const { c } = await signedIn();
-    const before = await count('workspaces');
+    const [workspaces, keys] = [await count('workspaces'), await count('api_keys')];
     const res = await c.request('POST', `${API}/workspaces`, { body: { name: 'Forged' }, csrf: false });
     expectProblem(res, 403, 'csrf');
-    expect(await count('workspaces')).toBe(before);
     expectProblem(await c.request('POST', `${API}/api-keys`, { body: { name: 'forged key' }, csrf: false }), 403, 'csrf');
-    expect(await count('api_keys')).toBe(0);
+    expect(await count('workspaces')).toBe(workspaces);
+    expect(await count('api_keys')).toBe(keys);
   });
 
   it('a wrong token, or another browser\'s token, is refused too', async () => {
@@ -184,7 +184,6 @@ describe(`hardening: headers (${engineName})`, () => {
 
     const evil = await preflight('https://evil.example');
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
-    expect(evil.headers['access-control-allow-methods'] === undefined || evil.headers['access-control-allow-origin'] === undefined).toBe(true);
     const evilGet = await t.app.inject({ method: 'GET', url: `${API}/auth/csrf`, headers: { origin: 'https://evil.example' } });
     expect(evilGet.headers['access-control-allow-origin']).toBeUndefined();
     const okGet = await t.app.inject({ method: 'GET', url: `${API}/auth/csrf`, headers: { origin: ALLOWED_ORIGIN } });
@@ -209,17 +208,17 @@ describe(`hardening: headers (${engineName})`, () => {
 
 describe(`hardening: every error is problem+json (${engineName})`, () => {
   it.each([
-    [400, 'malformed-json', async () => (await signedIn()).c.request('POST', `${API}/workspaces`, { rawBody: '{', headers: { 'content-type': 'application/json' } })],
-    [401, 'unauthorized', async () => new TestClient(t.app).get(`${API}/me`)],
-    [401, 'invalid-api-key', async () => new TestClient(t.app).get(`${API}/api-keys`, { authorization: 'Bearer nope' })],
-    [403, 'csrf', async () => (await signedIn()).c.request('DELETE', `${API}/api-keys/00000000-0000-4000-8000-000000000000`, { csrf: false })],
-    [404, 'not-found', async () => (await signedIn()).c.get(`${API}/workspaces/00000000-0000-4000-8000-000000000000/members`)],
-    [404, 'not-found', async () => new TestClient(t.app).request('PUT', `${API}/unknown`, { body: {} })],
-    [409, 'conflict', async () => { const { email } = await signedIn(); return new TestClient(t.app).post(`${API}/auth/signup`, { email, password: 'long enough password', name: 'Dup' }); }],
-    [413, 'payload-too-large', async () => new TestClient(t.app).post(`${API}/auth/login`, { email: 'a@example.com', password: 'p'.repeat(BODY_LIMIT) })],
-    [415, 'unsupported-media-type', async () => new TestClient(t.app).request('POST', `${API}/auth/login`, { rawBody: '<login/>', headers: { 'content-type': 'application/xml' } })],
-    [422, 'validation', async () => new TestClient(t.app).post(`${API}/auth/login`, { email: 5 })],
-  ] as [number, string, () => Promise<Res>][])('%i %s', async (status, slug, call) => {
+    [400, 'malformed-json', 'broken JSON', async () => (await signedIn()).c.request('POST', `${API}/workspaces`, { rawBody: '{', headers: { 'content-type': 'application/json' } })],
+    [401, 'unauthorized', 'no credentials', async () => new TestClient(t.app).get(`${API}/me`)],
+    [401, 'invalid-api-key', 'a key without ms_', async () => new TestClient(t.app).get(`${API}/api-keys`, { authorization: 'Bearer nope' })],
+    [403, 'csrf', 'no CSRF token', async () => (await signedIn()).c.request('DELETE', `${API}/api-keys/00000000-0000-4000-8000-000000000000`, { csrf: false })],
+    [404, 'not-found', 'a workspace that does not exist', async () => (await signedIn()).c.get(`${API}/workspaces/00000000-0000-4000-8000-000000000000/members`)],
+    [404, 'not-found', 'an unknown route', async () => new TestClient(t.app).request('PUT', `${API}/unknown`, { body: {} })],
+    [409, 'conflict', 'a taken email', async () => { const { email } = await signedIn(); return new TestClient(t.app).post(`${API}/auth/signup`, { email, password: 'long enough password', name: 'Dup' }); }],
+    [413, 'payload-too-large', 'an oversized body', async () => new TestClient(t.app).post(`${API}/auth/login`, { email: 'a@example.com', password: 'p'.repeat(BODY_LIMIT) })],
+    [415, 'unsupported-media-type', 'XML', async () => new TestClient(t.app).request('POST', `${API}/auth/login`, { rawBody: '<login/>', headers: { 'content-type': 'application/xml' } })],
+    [422, 'validation', 'wrong field types', async () => new TestClient(t.app).post(`${API}/auth/login`, { email: 5 })],
+  ] as [number, string, string, () => Promise<Res>][])('%i %s for %s', async (status, slug, _what, call) => {
     const res = await call();
     expectProblem(res, status, slug);
     expect(res.body.title).toEqual(expect.any(String));
@@ -228,18 +227,25 @@ describe(`hardening: every error is problem+json (${engineName})`, () => {
 
   it('429 when an IP sends too many requests, with retry-after', async () => {
     const flooder = new TestClient(t.app);
-    let res: Res | undefined;
-    for (let i = 0; i < 15 && res?.status !== 429; i++) res = await flooder.post(`${API}/auth/signup`, { email: 'x' });
-    expectProblem(res!, 429, 'rate-limited');
-    expect(Number(res!.headers['retry-after'])).toBeGreaterThan(0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await flooder.post(`${API}/auth/signup`, { email: 'x' })).status);
+    expect(statuses.every((s) => s === 422)).toBe(true);
+    const limited = await flooder.post(`${API}/auth/signup`, { email: 'x' });
+    expectProblem(limited, 429, 'rate-limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('requests refused for bad credentials count towards the per-IP limit too', async () => {
     const flooder = new TestClient(t.app);
+    const guess = (i: number) => flooder.get(`${API}/api-keys`, { authorization: `Bearer ms_guess${i}` });
+    const first = await guess(0);
+    expect(first.status).toBe(401);
+    const limit = Number(first.headers['x-ratelimit-limit']);
+    expect(limit).toBeGreaterThan(0);
     const statuses: number[] = [];
-    for (let i = 0; i < 601; i++) statuses.push((await flooder.get(`${API}/api-keys`, { authorization: `Bearer ms_guess${i}` })).status);
-    expect(statuses.slice(0, 600).every((s) => s === 401)).toBe(true);
-    expect(statuses.at(-1)).toBe(429);
+    for (let i = 1; i <= limit; i++) statuses.push((await guess(i)).status);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expectProblem(await guess(limit + 1), 429, 'rate-limited');
   });
 });
 

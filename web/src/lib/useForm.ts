@@ -15,12 +15,17 @@ function normaliseField(field: string): string {
   return field.split(/[./]/).filter(Boolean).pop() ?? field;
 }
 
-/** Server messages are often fragments ("must be a valid email address"); show them as sentences. */
-function asSentence(message: string): string {
+/**
+ * Server messages are often fragments relative to the field ("must be a valid email address");
+ * those get the field's name in front so they read as sentences under the input.
+ */
+function asSentence(field: string, message: string): string {
   const text = message.trim();
   if (!text) return text;
-  const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+  const isFragment = /^[a-z]/.test(text);
+  const subject = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const sentence = isFragment ? `${subject.charAt(0).toUpperCase()}${subject.slice(1)} ${text}` : text;
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 function firstError<V extends Values>(errors: FormErrors<V>): keyof V | undefined {
@@ -51,7 +56,7 @@ export function useForm<V extends Values>({ initialValues, validate, onSubmit }:
       let unmatched = 0;
       for (const { field, message } of error.fieldErrors) {
         const name = normaliseField(field);
-        if (name in values) matched[name as keyof V] ??= asSentence(message);
+        if (name in values) matched[name as keyof V] ??= asSentence(name, message);
         else unmatched += 1;
       }
       setServerErrors(matched);

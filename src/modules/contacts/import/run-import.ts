@@ -26,7 +26,7 @@ function describeCsvError(err: unknown): string {
 /** Counts data rows; in strict mode this pass also rejects a malformed file before anything is written. */
 async function countRows(db: Db, imp: ImportRow, strict: boolean): Promise<number> {
   let n = -1;
-  const parser = readUpload(db, imp.id).pipe(parse(csvOptions(imp.delimiter, { relax_column_count: !strict, skip_records_with_error: !strict })));
+  const parser = readUpload(db, imp.id).pipe(parse(csvOptions(imp.delimiter, { skip_records_with_error: !strict })));
   try {
     for await (const _ of parser) n++;
   } catch (err) {
@@ -57,7 +57,7 @@ async function stageRows(deps: Deps, imp: ImportRow, total: number) {
   const { db } = deps;
   const defs = await db.select({ key: customFields.key, type: customFields.type }).from(customFields).where(eq(customFields.workspaceId, imp.workspaceId));
   const strict = !imp.options!.importValidRows;
-  const parser = readUpload(db, imp.id).pipe(parse(csvOptions(imp.delimiter, { relax_column_count: !strict, skip_records_with_error: !strict })));
+  const parser = readUpload(db, imp.id).pipe(parse(csvOptions(imp.delimiter, { skip_records_with_error: !strict })));
   const issues: RowIssue[] = [];
   parser.on('skip', (err: CsvError & { lines?: number }) => issues.push({ rowNumber: err.lines ?? 0, email: null, reason: 'malformed_row', skipped: true, detail: err.message }));
   const seen = new Set<string>();
