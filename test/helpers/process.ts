@@ -46,7 +46,7 @@ export class LiveClient {
   csrf: string | null = null;
   constructor(readonly base: string) {}
 
-  async request(method: string, path: string, body?: unknown) {
+  async request(method: string, path: string, body?: unknown, form?: FormData) {
     const headers: Record<string, string> = {};
     if (method !== 'GET') {
       if (!this.csrf) this.csrf = (await (await this.request('GET', '/api/v1/auth/csrf')).json()).token;
@@ -54,12 +54,19 @@ export class LiveClient {
     }
     if (body !== undefined) headers['content-type'] = 'application/json';
     headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(this.base + path, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
       this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
     }
     return res;
+  }
+
+  /** Multipart upload of one file in the field "file". */
+  upload(path: string, filename: string, data: Blob) {
+    const form = new FormData();
+    form.append('file', data, filename);
+    return this.request('POST', path, undefined, form);
   }
 }

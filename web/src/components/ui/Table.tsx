@@ -15,7 +15,8 @@ export function Table({ className, children, ...rest }: TableHTMLAttributes<HTML
 export function TableSkeleton({ columns, rows = 4, label }: { columns: number; rows?: number; label: string }) {
   return (
     <div className="table-scroll" role="status" aria-label={label}>
-      <table className="table">
+      {/* Placeholder rows are decoration: hidden so tests and screen readers never mistake them for data. */}
+      <table className="table" aria-hidden="true">
         <tbody>
           {Array.from({ length: rows }, (_, r) => (
             <tr key={r}>
