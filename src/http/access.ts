@@ -84,7 +84,9 @@ async function enforce(deps: Deps, request: FastifyRequest, access: Access) {
   const fromPath = access.workspaceParam ? (request.params as Record<string, string>)[access.workspaceParam] : undefined;
   if (auth.kind === 'apiKey') {
     // A key belongs to one workspace; any other workspace simply does not exist for it.
-    if (fromPath !== undefined && fromPath !== auth.workspaceId) throw notFound('Workspace');
+    const header = request.headers['x-workspace-id'];
+    const wanted = fromPath ?? (typeof header === 'string' && header ? header : undefined);
+    if (wanted !== undefined && wanted !== auth.workspaceId) throw notFound('Workspace');
     request.workspace = { workspaceId: auth.workspaceId, role: auth.role };
   } else {
     request.workspace = await resolveUserWorkspace(deps, request, auth.userId, fromPath);

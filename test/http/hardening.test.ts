@@ -290,6 +290,16 @@ describe(`hardening: logs (${engineName})`, () => {
     }
   });
 
+  it('request logs never carry a mailed token from the URL', async () => {
+    const from = logLines.length;
+    const visitor = new TestClient(t.app);
+    await visitor.get(`${API}/invites/InviteTokenSecret0123456789`);
+    await visitor.get('/reset-password?token=ResetTokenSecret0123456789');
+    const lines = logLines.slice(from);
+    expect(lines.some((l) => l.includes('/api/v1/invites/[redacted]'))).toBe(true);
+    expect(lines.filter((l) => l.includes('TokenSecret0123456789'))).toEqual([]);
+  });
+
   it('the logger blanks credentials wherever a request, response or body carries them', () => {
     const out: string[] = [];
     const log = createLogger('info', lineSink(out));

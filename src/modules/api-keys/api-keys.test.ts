@@ -197,8 +197,9 @@ describe(`API keys: authenticating with Bearer (${engineName})`, () => {
     expectProblem(await bearer(key.key, 'POST', `${API}/workspaces/${other.workspaceId}/invites`, { email: uniqueEmail('spy'), role: 'owner' }), 404, 'not-found');
     expectProblem(await bearer(key.key, 'DELETE', `${API}/api-keys/${otherKey.id}`), 404, 'not-found');
 
-    // x-workspace-id cannot point a key elsewhere: it still sees only its own workspace.
+    // x-workspace-id cannot point a key elsewhere: another workspace does not exist for it.
     const viaHeader = await bearer(key.key, 'GET', `${API}/api-keys`, undefined, { 'x-workspace-id': other.workspaceId });
+    expectProblem(viaHeader, 404, 'not-found');
     expect(viaHeader.raw.body).not.toContain(otherKey.id);
 
     // The neighbour's key is untouched and still works.
