@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { startJobs } from '../../src/engine/jobs.js';
 import { startWorker } from '../../src/engine/worker.js';
 import { createMailer } from '../../src/lib/mailer.js';
+import { WEB_DIST_DIR } from '../../src/lib/paths.js';
 import type { Deps } from '../../src/http/context.js';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -28,9 +29,10 @@ export interface TestApp {
 /**
  * The real app on a real (per-file) database; requests go through app.inject.
  * `log` replaces the (silent) logger, e.g. one writing into an array to inspect what gets logged;
- * `worker: true` also runs the background handlers (imports, system mail) in this process.
+ * `worker: true` also runs the background handlers (imports, system mail) in this process;
+ * `web: true` serves the built web app.
  */
-export async function createTestApp(opts: { env?: Record<string, string>; supervise?: boolean; log?: Logger; worker?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { env?: Record<string, string>; supervise?: boolean; log?: Logger; worker?: boolean; web?: boolean } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -43,7 +45,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; superv
   const jobs = await startJobs(testDb.database, { connectionString: testDb.url, log, supervise: opts.supervise ?? opts.worker ?? false });
   const deps: Deps = { config, database: testDb.database, db: testDb.database.db, log, jobs };
   if (opts.worker) await startWorker(deps, createMailer({ smtpUrl: null, from: config.mailFrom, log, production: false }));
-  const app = await buildApp(deps, { webDistDir: join(tmpdir(), 'ms-no-web') });
+  const app = await buildApp(deps, { webDistDir: opts.web ? WEB_DIST_DIR : join(tmpdir(), 'ms-no-web') });
   await app.ready();
   return {
     app,

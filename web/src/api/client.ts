@@ -19,6 +19,8 @@ export interface RequestOptions {
   /** Set to false for requests that are not workspace-scoped, so a stale stored id can't break them. */
   sendWorkspace?: boolean;
   signal?: AbortSignal;
+  /** Reports upload progress of a FormData body (sent with XHR then, as fetch can't report it). */
+  onUploadProgress?: (loaded: number, total: number) => void;
 }
 
 let csrfToken: string | null = null;
@@ -37,6 +39,11 @@ export function resetClientSession(): void {
   csrfPromise = null;
 }
 
+/** Same-origin URL of an API path, for plain links (downloads) that the browser fetches itself. */
+export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
+  return buildUrl(path, query);
+}
+
 function buildUrl(path: string, query?: Record<string, QueryValue>): string {
   const url = API_BASE + path;
   if (!query) return url;
@@ -48,20 +55,50 @@ function buildUrl(path: string, query?: Record<string, QueryValue>): string {
   return qs ? `${url}?${qs}` : url;
 }
 
+/** XHR wrapped to look like fetch, for uploads that show progress. */
+function sendWithXhr(method: Method, url: string, headers: Headers, body: FormData, options: RequestOptions): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    headers.forEach((value, name) => xhr.setRequestHeader(name, value));
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onUploadProgress?.(event.loaded, event.total);
+    };
+    xhr.onload = () => {
+      const responseHeaders = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) responseHeaders.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      // Response() refuses a body for these statuses, even an empty one.
+      const nullBody = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
+      resolve(new Response(nullBody ? null : xhr.responseText, { status: xhr.status, headers: responseHeaders }));
+    };
+    xhr.onerror = () => reject(new ApiError(0, {}));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
+}
+
 async function rawFetch(method: Method, path: string, options: RequestOptions, csrf?: string): Promise<Response> {
   const headers = new Headers({ Accept: 'application/json, application/problem+json' });
-  if (options.body !== undefined) headers.set('Content-Type', 'application/json');
+  // FormData sets its own multipart Content-Type, boundary included.
+  const isForm = options.body instanceof FormData;
+  if (options.body !== undefined && !isForm) headers.set('Content-Type', 'application/json');
   if (csrf) headers.set('x-csrf-token', csrf);
   if (options.sendWorkspace !== false) {
     const workspaceId = getStoredWorkspaceId();
     if (workspaceId) headers.set('x-workspace-id', workspaceId);
   }
+  const url = buildUrl(path, options.query);
   try {
-    return await fetch(buildUrl(path, options.query), {
+    if (isForm && options.onUploadProgress) return await sendWithXhr(method, url, headers, options.body as FormData, options);
+    return await fetch(url, {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (error) {
@@ -157,4 +194,10 @@ export const api = {
   post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, body }),
   delete: <T = void>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
+  /** Multipart upload of one file in the field the endpoint names. */
+  upload: <T>(path: string, field: string, file: Blob, filename: string, options?: Omit<RequestOptions, 'body'>) => {
+    const form = new FormData();
+    form.append(field, file, filename);
+    return request<T>('POST', path, { ...options, body: form });
+  },
 };

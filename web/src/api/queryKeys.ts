@@ -1,3 +1,5 @@
+import type { ContactFilter, ContactSort, SortOrder } from './types';
+
 // Workspace-scoped keys start with ['workspaces', id] so switching workspaces never shows stale rows.
 export const queryKeys = {
   me: ['me'] as const,
@@ -6,4 +8,25 @@ export const queryKeys = {
   apiKeys: (workspaceId: string) => ['workspaces', workspaceId, 'api-keys'] as const,
   auditLog: (workspaceId: string, pageSize: number) => ['workspaces', workspaceId, 'audit-log', pageSize] as const,
   invitePreview: (token: string) => ['invite-preview', token] as const,
+
+  /** Everything derived from contacts: pages, counts, single contacts, tag suggestions. */
+  contacts: (workspaceId: string) => ['workspaces', workspaceId, 'contacts'] as const,
+  contactPages: (workspaceId: string, params: ContactFilter & { sort: ContactSort; order: SortOrder }, pageSize: number) =>
+    ['workspaces', workspaceId, 'contacts', 'pages', params, pageSize] as const,
+  contactCount: (workspaceId: string, filter: ContactFilter) => ['workspaces', workspaceId, 'contacts', 'count', filter] as const,
+  contact: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'contacts', 'detail', id] as const,
+  contactData: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'contacts', 'data', id] as const,
+  knownTags: (workspaceId: string) => ['workspaces', workspaceId, 'contacts', 'known-tags'] as const,
+
+  lists: (workspaceId: string) => ['workspaces', workspaceId, 'lists'] as const,
+  segments: (workspaceId: string) => ['workspaces', workspaceId, 'segments'] as const,
+  segment: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'segments', 'detail', id] as const,
+  segmentPreview: (workspaceId: string, filterJson: string) => ['workspaces', workspaceId, 'segments', 'preview', filterJson] as const,
+  contactFields: (workspaceId: string) => ['workspaces', workspaceId, 'contact-fields'] as const,
+
+  suppressions: (workspaceId: string, search: string) => ['workspaces', workspaceId, 'suppressions', search] as const,
+  suppressionsAll: (workspaceId: string) => ['workspaces', workspaceId, 'suppressions'] as const,
+
+  contactImport: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'imports', id] as const,
+  job: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'jobs', id] as const,
 };

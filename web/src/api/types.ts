@@ -102,3 +102,234 @@ export interface Page<T> {
 export interface ItemList<T> {
   items: T[];
 }
+
+// Contacts, lists, segments, suppressions and imports
+
+export type ContactStatus = 'active' | 'unsubscribed' | 'bounced' | 'complained' | 'erased';
+export type CustomValue = string | number | boolean | null;
+
+export interface Contact {
+  id: string;
+  /** Null once the contact has been erased. */
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  title: string | null;
+  phone: string | null;
+  timeZone: string | null;
+  custom: Record<string, CustomValue>;
+  tags: string[];
+  status: ContactStatus;
+  source: string | null;
+  messengerPsid: string | null;
+  isRoleAddress: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Filters shared by the table, the count, bulk actions and the CSV export. */
+export interface ContactFilter {
+  q?: string;
+  listId?: string;
+  segmentId?: string;
+  tag?: string;
+  status?: ContactStatus;
+}
+
+export type ContactSort = 'createdAt' | 'updatedAt' | 'email' | 'firstName' | 'lastName' | 'company';
+export type SortOrder = 'asc' | 'desc';
+
+export interface ContactWrite {
+  email?: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  title?: string | null;
+  phone?: string | null;
+  timeZone?: string | null;
+  tags?: string[];
+  custom?: Record<string, CustomValue>;
+  status?: Exclude<ContactStatus, 'erased'>;
+}
+
+export type BulkActionInput =
+  | { action: 'add_to_list' | 'remove_from_list'; listId: string }
+  | { action: 'tag' | 'untag'; tag: string }
+  | { action: 'unsubscribe' | 'delete' };
+
+/** Bulk actions name their contacts either one by one or as "everything this filter matches". */
+export type BulkSelection = { ids: string[] } | { filter: ContactFilter };
+
+export interface ContactList {
+  id: string;
+  name: string;
+  description: string | null;
+  contactCount: number;
+  createdAt: string;
+}
+
+export type CustomFieldType = 'text' | 'number' | 'date' | 'boolean';
+
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  createdAt: string;
+}
+
+export type ContactEventType =
+  | 'sent'
+  | 'delivered'
+  | 'opened'
+  | 'clicked'
+  | 'replied'
+  | 'bounced'
+  | 'unsubscribed'
+  | 'complained'
+  | 'received'
+  | 'read';
+
+export type TextConditionField = 'email' | 'firstName' | 'lastName' | 'company' | 'title' | 'phone' | 'timeZone' | 'source';
+export type TextOperator =
+  | 'eq'
+  | 'neq'
+  | 'contains'
+  | 'not_contains'
+  | 'starts_with'
+  | 'ends_with'
+  | 'is_empty'
+  | 'is_not_empty'
+  | 'in';
+export type DateOperator = 'before' | 'after' | 'within_days' | 'older_than_days';
+export type CustomOperator = TextOperator | 'gt' | 'gte' | 'lt' | 'lte' | 'before' | 'after' | 'is_true' | 'is_false';
+
+export type SegmentCondition =
+  | { type: 'text'; field: TextConditionField; op: TextOperator; value?: string | string[] }
+  | { type: 'status'; op: 'eq' | 'neq' | 'in'; value: ContactStatus | ContactStatus[] }
+  | { type: 'tag'; op: 'has' | 'not_has'; value: string }
+  | { type: 'date'; field: 'createdAt' | 'updatedAt'; op: DateOperator; value: string | number }
+  | { type: 'custom'; key: string; op: CustomOperator; value?: string | number | boolean | string[] }
+  | { type: 'engagement'; event: ContactEventType; campaignId?: string; withinDays?: number; negate?: boolean }
+  | { type: 'list'; listId: string; negate?: boolean }
+  | { type: 'group'; match: 'all' | 'any'; conditions: SegmentCondition[] };
+
+export interface SegmentFilter {
+  match: 'all' | 'any';
+  conditions: SegmentCondition[];
+}
+
+export interface Segment {
+  id: string;
+  name: string;
+  filter: SegmentFilter;
+  /** Only present when a single segment is fetched (sizes are computed on demand). */
+  contactCount?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SuppressionKind = 'email' | 'domain' | 'email_hash';
+export type SuppressionReason = 'unsubscribe' | 'bounce' | 'complaint' | 'manual' | 'import' | 'erasure';
+
+export interface Suppression {
+  id: string;
+  kind: SuppressionKind;
+  value: string;
+  reason: SuppressionReason;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface SuppressionUploadResult {
+  added: number;
+  alreadySuppressed: number;
+  invalid: { row: number; value: string }[];
+}
+
+export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'completed' | 'failed';
+export type ImportDedupe = 'skip' | 'update';
+export type ImportIssueReason =
+  | 'invalid_email'
+  | 'duplicate_in_file'
+  | 'suppressed'
+  | 'role_address'
+  | 'exists'
+  | 'invalid_field'
+  | 'malformed_row';
+
+export interface ContactImport {
+  id: string;
+  filename: string;
+  sizeBytes: number;
+  delimiter: string;
+  headers: string[];
+  /** First data rows of the file (the header row excluded). */
+  preview: string[][];
+  /** Header → target ("email", "firstName", "custom.<key>", or "" to skip). */
+  suggestedMapping: Record<string, string>;
+  mapping: Record<string, string> | null;
+  options: { dedupe: ImportDedupe; listId: string | null; importValidRows: boolean } | null;
+  status: ImportStatus;
+  taskId: string | null;
+  progress: { done: number; total: number | null };
+  totalRows: number | null;
+  createdCount: number;
+  updatedCount: number;
+  skippedCount: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface ImportIssue {
+  row: number;
+  email: string | null;
+  reason: ImportIssueReason | (string & {});
+  /** False when the row was imported anyway (e.g. a role address). */
+  skipped: boolean;
+  detail: string | null;
+}
+
+export interface ContactImportReport extends ContactImport {
+  issues: ImportIssue[];
+  issuesTotal: number;
+}
+
+export interface StartImportInput {
+  mapping: Record<string, string>;
+  dedupe: ImportDedupe;
+  listId: string | null;
+  importValidRows: boolean;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  progress: { done: number; total: number | null; percent: number | null };
+  result: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ContactEvent {
+  type: ContactEventType;
+  channel: string | null;
+  campaignId: string | null;
+  messageId: string | null;
+  metadata: Record<string, unknown>;
+  occurredAt: string;
+}
+
+/** GET /contacts/:id/gdpr-export: everything held about one person. */
+export interface ContactDataExport {
+  exportedAt: string;
+  contact: Contact;
+  lists: { id: string; name: string; addedAt: string }[];
+  events: ContactEvent[];
+  suppressions: { kind: SuppressionKind; reason: SuppressionReason; createdAt: string }[];
+}
