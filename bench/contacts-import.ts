@@ -19,9 +19,9 @@ async function generateCsv(rows: number): Promise<string> {
   const titles = ['CEO', 'CTO', 'Head of Sales', 'VP Marketing', 'Founder'];
   for (let i = 0; i < rows; i++) {
     const line = `person${i}@company${i % 5000}.com,First${i},Last${i},Company ${i % 5000},${titles[i % 5]},+1 555 ${String(i).padStart(7, '0')},City ${i % 300},${i % 3 ? 'pro' : 'free'}\n`;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
   return file;
 }
 

@@ -138,7 +138,8 @@ describe(`segments (${engineName})`, () => {
     const list = (await c.post('/api/v1/lists', { name: 'Event' })).body;
     await c.post('/api/v1/contacts/bulk', { ids: [bob.id], action: 'add_to_list', listId: list.id });
     // An engagement event as the campaign engine will record it.
-    const { rows: [{ workspace_id: ws }] } = await t.deps.database.sql.query<{ workspace_id: string }>('SELECT workspace_id FROM contacts WHERE id = $1', [ann.id]);
+    const { rows } = await t.deps.database.sql.query<{ workspace_id: string }>('SELECT workspace_id FROM contacts WHERE id = $1', [ann.id]);
+    const ws = rows[0]!.workspace_id;
     await t.deps.database.sql.query(`INSERT INTO contact_events (workspace_id, contact_id, type) VALUES ($1, $2, 'replied')`, [ws, ann.id]);
 
     const count = async (filter: object) => {

@@ -45,10 +45,10 @@ describe(`export (${engineName})`, () => {
     expect(e.plan).toBe(`'+pro`);
     expect(rows.find((r) => r.email === 'nice@x.io')!.tags).toBe('a;b');
 
-    const listRows = parse((await c.get(`/api/v1/contacts/export?listId=${list.id}`)).raw.rawPayload, { bom: true, columns: true });
+    const listRows: { email: string }[] = parse((await c.get(`/api/v1/contacts/export?listId=${list.id}`)).raw.rawPayload, { bom: true, columns: true });
     expect(listRows.map((r: { email: string }) => r.email)).toEqual(['evil@x.io']);
     const seg = (await c.post('/api/v1/segments', { name: 'Nice', filter: { match: 'all', conditions: [{ type: 'tag', op: 'has', value: 'b' }] } })).body;
-    const segRows = parse((await c.get(`/api/v1/contacts/export?segmentId=${seg.id}`)).raw.rawPayload, { bom: true, columns: true });
+    const segRows: { email: string }[] = parse((await c.get(`/api/v1/contacts/export?segmentId=${seg.id}`)).raw.rawPayload, { bom: true, columns: true });
     expect(segRows.map((r: { email: string }) => r.email)).toEqual(['nice@x.io']);
     const audit = await c.get('/api/v1/audit-log');
     expect(audit.body.items.filter((i: { action: string }) => i.action === 'contacts.exported')).toHaveLength(3);
@@ -60,7 +60,7 @@ describe(`export (${engineName})`, () => {
     const up = (await c.upload('/api/v1/contacts/imports', 'big.csv', csv)).body;
     await c.post(`/api/v1/contacts/imports/${up.id}/start`, { mapping: { email: 'email' } });
     await waitFor(async () => (await c.get(`/api/v1/contacts/imports/${up.id}`)).body.status === 'completed', 'import');
-    const rows = parse((await c.get('/api/v1/contacts/export')).raw.rawPayload, { bom: true, columns: true });
+    const rows: { email: string }[] = parse((await c.get('/api/v1/contacts/export')).raw.rawPayload, { bom: true, columns: true });
     expect(new Set(rows.map((r: { email: string }) => r.email)).size).toBe(4500);
   });
 
