@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -75,11 +76,14 @@ export function postgresDatabase(url: string, opts: { max?: number } = {}): Data
   return { kind: 'postgres', db: drizzlePg(pool, { schema }) as unknown as Db, sql, close: () => sql.close() };
 }
 
+/** Extensions the migrations use; every PGlite we open must load them. */
+export const PGLITE_OPTIONS: PGliteOptions = { extensions: { pg_trgm } };
+
 /** Opens the embedded database in `<dataDir>/pg` (the caller holds the data-dir lock). */
 export async function openPglite(dataDir: string): Promise<Database> {
   const dir = join(dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir);
+  const pglite = new PGlite(dir, PGLITE_OPTIONS);
   await pglite.waitReady;
   return pgliteDatabase(pglite);
 }

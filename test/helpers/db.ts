@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { pgliteDatabase, postgresDatabase, type Database } from '../../src/db/client.js';
+import { PGLITE_OPTIONS, pgliteDatabase, postgresDatabase, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 
 export interface TestDatabase {
@@ -20,7 +20,7 @@ export const engineName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
     const dump = readFileSync(inject('pgliteDump'));
-    const pglite = new PGlite({ loadDataDir: new Blob([dump]) });
+    const pglite = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: new Blob([dump]) });
     await pglite.waitReady;
     const database = pgliteDatabase(pglite);
     return { database, url: null, drop: () => database.close() };

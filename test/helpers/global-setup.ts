@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { pgliteDatabase } from '../../src/db/client.js';
+import { PGLITE_OPTIONS, pgliteDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { startJobs } from '../../src/engine/jobs.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -20,7 +20,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'ms-test-'));
-  const pglite = new PGlite();
+  const pglite = new PGlite(PGLITE_OPTIONS);
   const database = pgliteDatabase(pglite);
   await migrate(database.sql);
   const jobs = await startJobs(database, { connectionString: null, log: createLogger('silent'), supervise: false });

@@ -31,8 +31,9 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 export async function contactFilterSql(db: Db, workspaceId: string, f: ContactFilter): Promise<SQL> {
   const parts: SQL[] = [sql`contacts.workspace_id = ${workspaceId}`];
   if (f.q) {
-    const like = '%' + escapeLike(f.q) + '%';
-    parts.push(sql`(contacts.email ILIKE ${like} OR contacts.first_name ILIKE ${like} OR contacts.last_name ILIKE ${like} OR contacts.company ILIKE ${like} OR (coalesce(contacts.first_name, '') || ' ' || coalesce(contacts.last_name, '')) ILIKE ${like})`);
+    // The same expression as contacts_search_trgm_idx (migration 0002), so the trigram index serves it.
+    const like = '%' + escapeLike(f.q.toLowerCase()) + '%';
+    parts.push(sql`lower(coalesce(contacts.email, '') || ' ' || coalesce(contacts.first_name, '') || ' ' || coalesce(contacts.last_name, '') || ' ' || coalesce(contacts.company, '')) LIKE ${like}`);
   }
   if (f.listId) {
     const [list] = await db.select({ id: lists.id }).from(lists).where(and(eq(lists.id, f.listId), eq(lists.workspaceId, workspaceId)));
