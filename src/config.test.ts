@@ -101,3 +101,12 @@ describe('doctor', () => {
     expect(report.lines.join('\n')).toMatch(/FAIL database/);
   });
 });
+
+describe('doctor on the embedded database', () => {
+  it('reports pending migrations of a fresh data directory and fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ms-doc-'));
+    const report = await runDoctor({ DATA_DIR: dir });
+    expect(report.ok).toBe(false);
+    expect(report.lines.join('\n')).toMatch(/FAIL migrations pending: 0000_foundation/);
+  }, 60_000);
+});

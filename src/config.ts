@@ -133,7 +133,7 @@ export function loadOrCreateDataDirSecrets(dataDir: string): Secrets {
  * Reads the environment into one Config. In production every problem is collected and thrown
  * together so an operator fixes them in one pass.
  */
-export function loadConfig(env: Env = process.env, opts: { createSecrets?: boolean } = {}): Config {
+export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const production = nodeEnv === 'production';
@@ -167,9 +167,8 @@ export function loadConfig(env: Env = process.env, opts: { createSecrets?: boole
   if (problems.length) throw new ConfigError(problems);
   if (!secrets) {
     secretsSource = 'data-dir';
-    secrets = opts.createSecrets === false ? null : loadOrCreateDataDirSecrets(dataDir);
+    secrets = loadOrCreateDataDirSecrets(dataDir);
   }
-  if (!secrets) throw new ConfigError(['no secrets configured and the data directory holds none']);
 
   return {
     env: nodeEnv,

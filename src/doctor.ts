@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { pendingMigrations } from './db/migrate.js';
+import { DataDirInUseError, lockDataDir } from './db/datadir-lock.js';
 
 export interface DoctorReport {
   ok: boolean;
@@ -13,22 +14,32 @@ export async function runDoctor(env: Record<string, string | undefined> = proces
   let ok = true;
   let config;
   try {
-    config = loadConfig(env, { createSecrets: false });
+    config = loadConfig(env);
     lines.push(`ok   configuration (${config.env}, secrets from ${config.secretsSource === 'env' ? 'environment' : 'data directory'})`);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) lines.push(`FAIL ${p}`);
     return { ok: false, lines };
   }
+  let release = () => {};
   if (!config.databaseUrl) {
-    lines.push(`ok   embedded database in ${config.dataDir} (not opened: it may be in use by the running server)`);
-    return { ok, lines };
+    try {
+      release = lockDataDir(config.dataDir);
+    } catch (err) {
+      if (!(err instanceof DataDirInUseError)) throw err;
+      // The running server holds the embedded database; its /health/ready reports the migrations.
+      lines.push(`ok   embedded database in ${config.dataDir} is open in process ${err.pid}; check GET /health/ready for migrations`);
+      return { ok, lines };
+    }
   }
   const database = await openDatabase(config).catch((err: Error) => {
     lines.push(`FAIL database: ${err.message}`);
     return null;
   });
-  if (!database) return { ok: false, lines };
+  if (!database) {
+    release();
+    return { ok: false, lines };
+  }
   try {
     await database.sql.query('SELECT 1');
     lines.push('ok   database reachable');
@@ -42,6 +53,7 @@ export async function runDoctor(env: Record<string, string | undefined> = proces
     lines.push(`FAIL database: ${(err as Error).message}`);
   } finally {
     await database.close();
+    release();
   }
   return { ok, lines };
 }
