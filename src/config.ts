@@ -67,6 +67,9 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   return value;
 }
 
+/** Loopback and wildcard binds are reached as localhost from the same machine. */
+export const browsableHost = (host: string) => (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host) ? 'localhost' : host);
+
 /** Checks one secret; returns a problem sentence or null. */
 export function secretProblem(name: string, value: string | undefined): string | null {
   if (!value) return `${name} is missing`;
@@ -143,7 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || './data');
   const databaseUrl = env.DATABASE_URL || null;
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const publicUrl = (env.PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(/\/$/, '');
+  const publicUrl = (env.PUBLIC_URL || `http://${browsableHost(host)}:${port}`).replace(/\/$/, '');
 
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) problems.push('REDIS_URL must start with redis:// or rediss://');

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { browsableHost, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { lockDataDir } from './db/datadir-lock.js';
 import { migrate } from './db/migrate.js';
@@ -48,7 +48,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+      url = `http://${browsableHost(config.host)}:${port}`;
     }
     const opened = { database, jobs, mailer, app };
     return {
