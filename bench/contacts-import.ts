@@ -128,13 +128,14 @@ export async function benchContactsImport() {
       const pageTimes = await timeRequests(server.client, pages, 25);
       const raw = new pg.Client({ connectionString: url });
       await raw.connect();
+      const { rows: [{ workspace_id: ws }] } = await raw.query('SELECT workspace_id FROM contacts LIMIT 1');
       const rawTimes: number[] = [];
       for (let i = 0; i < 100; i++) {
         const t0 = performance.now();
-        await raw.query('SELECT * FROM contacts ORDER BY created_at DESC, id DESC LIMIT 51');
+        await raw.query('SELECT * FROM contacts WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC LIMIT 51', [ws]);
         rawTimes.push(performance.now() - t0);
       }
-      report('contact-list page at 1M (p95, HTTP round trip)', { label: 'GET /contacts: first page, cursor page, email sort, search', value: percentile(pageTimes, 95), unit: 'ms' }, { label: 'bare SELECT … ORDER BY created_at LIMIT 51 over pg', value: percentile(rawTimes, 95), unit: 'ms' }, { 'p50 ours': `${percentile(pageTimes, 50).toFixed(1)} ms` });
+      report('contact-list page at 1M (p95, HTTP round trip)', { label: 'GET /contacts: first page, cursor page, email sort, search', value: percentile(pageTimes, 95), unit: 'ms' }, { label: 'the same first page as one bare SELECT over pg (no HTTP, auth or JSON)', value: percentile(rawTimes, 95), unit: 'ms' }, { 'p50 ours': `${percentile(pageTimes, 50).toFixed(1)} ms` });
 
       const listRes = await server.client.request('POST', '/api/v1/lists', { name: 'bench' });
       const list = (await listRes.json()) as { id: string };
@@ -145,11 +146,11 @@ export async function benchContactsImport() {
       const rawCount: number[] = [];
       for (let i = 0; i < 30; i++) {
         const t0 = performance.now();
-        await raw.query('SELECT count(*) FROM contacts');
+        await raw.query('SELECT count(*) FROM contacts WHERE workspace_id = $1', [ws]);
         rawCount.push(performance.now() - t0);
       }
       await raw.end();
-      report('list / segment / total counts at 1M (p95)', { label: 'GET /contacts/count for a list, a segment, everything', value: percentile(countTimes, 95), unit: 'ms' }, { label: 'bare SELECT count(*) FROM contacts', value: percentile(rawCount, 95), unit: 'ms' });
+      report('list / segment / total counts at 1M (p95)', { label: 'GET /contacts/count for a list, a segment, everything', value: percentile(countTimes, 95), unit: 'ms' }, { label: 'bare SELECT count(*) of the workspace over pg', value: percentile(rawCount, 95), unit: 'ms' });
       await server.stop();
     } catch (err) {
       await server.stop();
