@@ -21,6 +21,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { importRoutes } from './modules/contacts/import/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
+import { senderRoutes } from './modules/senders/routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
@@ -74,6 +75,7 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(importRoutes);
     await api.register(suppressionRoutes);
     await api.register(taskRoutes);
+    await api.register(senderRoutes);
   }, { prefix: '/api/v1' });
 
   await registerWebApp(app, opts.webDistDir ?? WEB_DIST_DIR);

@@ -21,6 +21,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Fastify trustProxy: true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string;
+  /** DNS servers (host:port) for domain checks; empty = the system resolver. */
+  dnsServers: string[];
   migrateOnStart: boolean;
   secrets: Secrets;
   secretsSource: 'env' | 'data-dir';
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 15000, []),
     migrateOnStart: bool(env.MIGRATE_ON_START, true),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    dnsServers: (env.DNS_SERVERS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     secrets,
     secretsSource,
   };

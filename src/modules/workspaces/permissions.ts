@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'suppressions.read': ['owner', 'admin', 'member'],
   'suppressions.write': ['owner', 'admin', 'member'],
   'suppressions.delete': ['owner', 'admin'],
+  'senders.read': ['owner', 'admin', 'member'],
+  'senders.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

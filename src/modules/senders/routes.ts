@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireWorkspace } from '../../http/context.js';
+import { idParams } from '../contacts/schemas.js';
+import { checkDomain, createResolver } from './domain-check.js';
+import * as senders from './senders.js';
+
+const tags = ['senders'];
+const hostname = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, { error: 'must be a host name' });
+const port = z.number().int().min(1).max(65535);
+const secret = z.string().min(1, { error: 'is required' }).max(4096);
+const smtpIn = z.object({ host: hostname, port, security: z.enum(['tls', 'starttls', 'none']), user: z.string().min(1).max(320), password: secret });
+const imapIn = z.object({ host: hostname, port, secure: z.boolean(), user: z.string().min(1).max(320), password: secret });
+const dkimIn = z.object({ domain: hostname, selector: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, { error: 'must be a DKIM selector' }), privateKey: z.string().min(100).max(10000).refine((k) => k.includes('PRIVATE KEY'), { error: 'must be a PEM private key' }) });
+const settingsIn = {
+  fromName: z.string().trim().max(200).nullable().optional(),
+  signature: z.string().max(20000).nullable().optional(),
+  dailyCap: z.number().int().min(1).max(10000).optional(),
+  minGapSeconds: z.number().int().min(0).max(86400).optional(),
+  maxGapSeconds: z.number().int().min(0).max(86400).optional(),
+  sendingDomain: hostname.nullable().optional(),
+  warmup: z.object({ enabled: z.boolean().optional(), start: z.number().int().min(1).max(1000).optional(), increment: z.number().int().min(0).max(1000).optional(), max: z.number().int().min(1).max(10000).optional() }).optional(),
+};
+const senderOut = z.object({
+  id: z.uuid(), kind: z.enum(['smtp', 'gmail', 'outlook']), email: z.string(), fromName: z.string().nullable(), status: z.string(), statusReason: z.string().nullable(),
+  smtp: z.object({ host: z.string(), port: z.number(), security: z.string(), user: z.string() }).nullable(),
+  imap: z.object({ host: z.string(), port: z.number(), secure: z.boolean(), user: z.string() }).nullable(),
+  dkim: z.object({ domain: z.string(), selector: z.string(), configured: z.boolean() }).nullable(),
+  settings: z.object({
+    signature: z.string().nullable(), dailyCap: z.number(), minGapSeconds: z.number(), maxGapSeconds: z.number(), sendingDomain: z.string().nullable(),
+    warmup: z.object({ enabled: z.boolean(), start: z.number(), increment: z.number(), max: z.number(), startedAt: z.string().nullable() }),
+  }),
+  todayCap: z.number(), createdAt: z.string(), updatedAt: z.string(),
+});
+const recordCheck = z.object({ status: z.enum(['pass', 'fail']), record: z.string().nullable(), detail: z.string() });
+
+export async function senderRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, config } = app.deps;
+  const ws = (request: Parameters<typeof requireWorkspace>[0]) => requireWorkspace(request).workspaceId;
+
+  r.get('/senders', {
+    config: { access: { permission: 'senders.read' } },
+    schema: { tags, summary: 'Connected sending accounts (secrets never included)', response: { 200: z.object({ items: z.array(senderOut) }) } },
+  }, async (request) => ({ items: await senders.listSenders(db, ws(request)) }));
+
+  r.post('/senders', {
+    config: { access: { permission: 'senders.manage' } },
+    schema: {
+      tags, summary: 'Connect an SMTP + IMAP mailbox (passwords are encrypted at rest)',
+      body: z.object({ kind: z.literal('smtp').default('smtp'), email: z.email({ error: 'must be a valid email address' }), smtp: smtpIn, imap: imapIn, dkim: dkimIn.nullable().optional(), ...settingsIn }),
+      response: { 201: senderOut },
+    },
+  }, async (request, reply) => reply.status(201).send(senders.senderView(await senders.createSmtpAccount(db, config.secrets, ws(request), request.body))));
+
+  r.get('/senders/:id', {
+    config: { access: { permission: 'senders.read' } },
+    schema: { tags, summary: 'One sending account', params: idParams, response: { 200: senderOut } },
+  }, async (request) => senders.senderView(await senders.getSender(db, ws(request), request.params.id)));
+
+  r.patch('/senders/:id', {
+    config: { access: { permission: 'senders.manage' } },
+    schema: {
+      tags, summary: 'Change settings or credentials', params: idParams,
+      body: z.object({ smtp: smtpIn.partial().optional(), imap: imapIn.partial().optional(), dkim: dkimIn.nullable().optional(), ...settingsIn }),
+      response: { 200: senderOut },
+    },
+  }, async (request) => senders.senderView(await senders.updateSender(db, config.secrets, ws(request), request.params.id, request.body)));
+
+  r.post('/senders/:id/pause', {
+    config: { access: { permission: 'senders.manage' } },
+    schema: { tags, summary: 'Stop sending from this account', params: idParams, response: { 200: senderOut } },
+  }, async (request) => senders.senderView(await senders.setSenderStatus(db, ws(request), request.params.id, 'paused', 'paused by a user')));
+
+  r.post('/senders/:id/resume', {
+    config: { access: { permission: 'senders.manage' } },
+    schema: { tags, summary: 'Resume sending from this account', params: idParams, response: { 200: senderOut } },
+  }, async (request) => senders.senderView(await senders.setSenderStatus(db, ws(request), request.params.id, 'active', null)));
+
+  r.delete('/senders/:id', {
+    config: { access: { permission: 'senders.manage' } },
+    schema: { tags, summary: 'Disconnect an account and forget its credentials', params: idParams },
+  }, async (request, reply) => {
+    await senders.deleteSender(db, ws(request), request.params.id);
+    return reply.status(204).send();
+  });
+
+  r.get('/senders/:id/domain-check', {
+    config: { access: { permission: 'senders.read' } },
+    schema: {
+      tags, summary: 'SPF, DKIM and DMARC for the account\'s sending domain, with the records found', params: idParams,
+      querystring: z.object({ selector: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/).optional() }),
+      response: { 200: z.object({ domain: z.string(), selector: z.string().nullable(), spf: recordCheck, dkim: recordCheck, dmarc: recordCheck }) },
+    },
+  }, async (request) => {
+    const row = await senders.getSender(db, ws(request), request.params.id);
+    const domain = row.sendingDomain ?? row.email.split('@')[1]!;
+    const selector = request.query.selector ?? row.dkimSelector ?? (row.kind === 'gmail' ? 'google' : row.kind === 'outlook' ? 'selector1' : null);
+    return checkDomain(createResolver(config.dnsServers), domain, selector);
+  });
+}
