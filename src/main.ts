@@ -3,6 +3,7 @@ import { openDatabase } from './db/client.js';
 import { DataDirInUseError, lockDataDir } from './db/datadir-lock.js';
 import { migrate } from './db/migrate.js';
 import { runDoctor } from './doctor.js';
+import { addDataDirKey, reencryptSecrets } from './modules/senders/rotate-encryption.js';
 import { createLogger } from './lib/logger.js';
 import { startRuntime, type Role } from './runtime.js';
 
@@ -12,7 +13,9 @@ const USAGE = `usage: messagesender <command>
   serve     API + web app only (scale-out; needs DATABASE_URL)
   worker    background worker only (scale-out; needs DATABASE_URL)
   migrate   apply database migrations and exit
-  doctor    check configuration, database and migrations; non-zero exit on problems`;
+  doctor    check configuration, database and migrations; non-zero exit on problems
+  rotate-key  re-encrypt stored credentials under the active key (ENCRYPTION_KEY_ID);
+            on the embedded database, stop the server first or use POST /api/v1/admin/encryption/rotate`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -35,6 +38,17 @@ async function run(command: string) {
     await database.close();
     release();
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    return;
+  }
+
+  if (command === 'rotate-key') {
+    const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+    const database = await openDatabase(config);
+    if (config.secretsSource === 'data-dir') addDataDirKey(config);
+    const result = await reencryptSecrets(database.db, config.secrets);
+    await database.close();
+    release();
+    process.stdout.write(`active key ${config.secrets.encryptionKeyId}: re-encrypted ${result.rotated}, already current ${result.alreadyCurrent}\n`);
     return;
   }
 

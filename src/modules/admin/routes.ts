@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { count, desc, eq, sql } from 'drizzle-orm';
 import { memberships, users, workspaces } from '../../db/schema/index.js';
+import { addDataDirKey, reencryptSecrets } from '../senders/rotate-encryption.js';
 
 /** Instance-wide views for the operator (the first account of the instance). */
 export async function adminRoutes(app: FastifyInstance) {
@@ -40,5 +41,17 @@ export async function adminRoutes(app: FastifyInstance) {
       .groupBy(workspaces.id).orderBy(desc(workspaces.createdAt)).limit(request.query.limit).offset(request.query.offset);
     const [total] = await db.select({ n: count() }).from(workspaces);
     return { items: rows.map((w) => ({ ...w, members: Number(w.members), createdAt: w.createdAt.toISOString() })), total: Number(total?.n ?? 0) };
+  });
+
+  r.post('/admin/encryption/rotate', {
+    config: { access: 'instanceAdmin' },
+    schema: {
+      tags: ['admin'], summary: 'Re-encrypt every stored credential under the active key (embedded mode: after adding a fresh key)',
+      response: { 200: z.object({ keyId: z.string(), rotated: z.number(), alreadyCurrent: z.number() }) },
+    },
+  }, async () => {
+    const { config } = app.deps;
+    if (config.secretsSource === 'data-dir') addDataDirKey(config);
+    return { keyId: config.secrets.encryptionKeyId, ...(await reencryptSecrets(db, config.secrets)) };
   });
 }
