@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { SECRETS_FILE, type Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { senderAccounts, SENDER_SECRET_COLUMNS } from '../../db/schema/index.js';
-import { decrypt, encrypt, keyIdOf } from '../../lib/crypto.js';
+import { decrypt, DecryptError, encrypt, keyIdOf } from '../../lib/crypto.js';
+import { AppError } from '../../lib/problems.js';
 import { secretContext } from './senders.js';
 
 /**
@@ -25,7 +26,14 @@ export async function reencryptSecrets(db: Db, secrets: Config['secrets']): Prom
         continue;
       }
       const context = secretContext(row.id, column);
-      const resealed = encrypt(secrets, decrypt(secrets, sealed, context), context);
+      let plain: string;
+      try {
+        plain = decrypt(secrets, sealed, context);
+      } catch (err) {
+        if (!(err instanceof DecryptError)) throw err;
+        throw new AppError(409, 'unknown-encryption-key', `A stored credential (account ${row.email}) was sealed with key "${keyIdOf(sealed)}", which is not configured: ${err.message}. Add it to ENCRYPTION_KEYS and retry.`);
+      }
+      const resealed = encrypt(secrets, plain, context);
       const updated = await db.update(senderAccounts).set({ [column]: resealed }).where(and(eq(senderAccounts.id, row.id), eq(senderAccounts[column], sealed))).returning({ id: senderAccounts.id });
       if (updated.length) rotated++;
     }
