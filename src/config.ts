@@ -3,6 +3,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import { join, resolve } from 'node:path';
 
 /** Every setting the process reads from the environment, in one typed object. */
+export interface OAuthProviderConfig {
+  clientId: string;
+  clientSecret: string;
+  authUrl: string;
+  tokenUrl: string;
+  /** Gmail API base (Google) or Graph base (Microsoft). */
+  apiBaseUrl: string;
+  /** Where the signed-in mailbox's address is read (Google userinfo; Graph /v1.0/me). */
+  userInfoUrl: string;
+}
+
 export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
@@ -23,6 +34,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** DNS servers (host:port) for domain checks; empty = the system resolver. */
   dnsServers: string[];
+  /** OAuth apps for Gmail and Microsoft 365; null when not configured. Endpoints are settings so tests use fakes. */
+  oauth: { google: OAuthProviderConfig | null; microsoft: OAuthProviderConfig | null };
   migrateOnStart: boolean;
   secrets: Secrets;
   secretsSource: 'env' | 'data-dir';
@@ -67,6 +80,33 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (/^\d+$/.test(value)) return Number(value);
   if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
   return value;
+}
+
+function googleConfig(env: Env): OAuthProviderConfig | null {
+  if (!env.GOOGLE_CLIENT_ID || !env.GOOGLE_CLIENT_SECRET) return null;
+  return {
+    clientId: env.GOOGLE_CLIENT_ID,
+    clientSecret: env.GOOGLE_CLIENT_SECRET,
+    authUrl: env.GOOGLE_AUTH_URL || 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: env.GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token',
+    apiBaseUrl: (env.GOOGLE_API_BASE_URL || 'https://gmail.googleapis.com').replace(/\/$/, ''),
+    userInfoUrl: env.GOOGLE_USERINFO_URL || 'https://www.googleapis.com/oauth2/v2/userinfo',
+  };
+}
+
+function microsoftConfig(env: Env): OAuthProviderConfig | null {
+  if (!env.MICROSOFT_CLIENT_ID || !env.MICROSOFT_CLIENT_SECRET) return null;
+  const login = (env.MICROSOFT_LOGIN_BASE_URL || 'https://login.microsoftonline.com').replace(/\/$/, '');
+  const tenant = env.MICROSOFT_TENANT || 'common';
+  const graph = (env.MICROSOFT_GRAPH_BASE_URL || 'https://graph.microsoft.com').replace(/\/$/, '');
+  return {
+    clientId: env.MICROSOFT_CLIENT_ID,
+    clientSecret: env.MICROSOFT_CLIENT_SECRET,
+    authUrl: `${login}/${tenant}/oauth2/v2.0/authorize`,
+    tokenUrl: `${login}/${tenant}/oauth2/v2.0/token`,
+    apiBaseUrl: graph,
+    userInfoUrl: `${graph}/v1.0/me`,
+  };
 }
 
 /** Loopback and wildcard binds are reached as localhost from the same machine. */
@@ -194,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: bool(env.MIGRATE_ON_START, true),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     dnsServers: (env.DNS_SERVERS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    oauth: { google: googleConfig(env), microsoft: microsoftConfig(env) },
     secrets,
     secretsSource,
   };

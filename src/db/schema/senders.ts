@@ -59,3 +59,17 @@ export const senderAccounts = pgTable('sender_accounts', {
 
 /** The columns lib/crypto seals; `rotate-key` walks exactly these. */
 export const SENDER_SECRET_COLUMNS = ['smtpPasswordEnc', 'imapPasswordEnc', 'accessTokenEnc', 'refreshTokenEnc', 'dkimPrivateKeyEnc'] as const;
+
+/** A started "Connect Gmail / Microsoft 365" flow: single-use state bound to user and workspace. */
+export const oauthStates = pgTable('oauth_states', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  stateHash: text('state_hash').notNull(),
+  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull(),
+  provider: text('provider', { enum: ['google', 'microsoft'] }).notNull(),
+  /** PKCE verifier, sealed with lib/crypto (it is a secret until the code is exchanged). */
+  codeVerifierEnc: text('code_verifier_enc').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('oauth_states_hash_key').on(t.stateHash)]);

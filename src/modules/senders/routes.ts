@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireWorkspace } from '../../http/context.js';
+import { actorOf, requireUser, requireWorkspace } from '../../http/context.js';
+import { completeOAuth, OAuthFailure, startOAuth } from './oauth-connect.js';
 import { idParams } from '../contacts/schemas.js';
 import { checkDomain, createResolver } from './domain-check.js';
 import * as senders from './senders.js';
@@ -98,5 +99,35 @@ export async function senderRoutes(app: FastifyInstance) {
     const domain = row.sendingDomain ?? row.email.split('@')[1]!;
     const selector = request.query.selector ?? row.dkimSelector ?? (row.kind === 'gmail' ? 'google' : row.kind === 'outlook' ? 'selector1' : null);
     return checkDomain(createResolver(config.dnsServers), domain, selector);
+  });
+
+  const providerParams = z.object({ provider: z.enum(['google', 'microsoft']) });
+
+  r.get('/senders/oauth/:provider/start', {
+    config: { access: { permission: 'senders.manage' } },
+    schema: { tags, summary: 'Start "Connect Gmail" (google) or "Connect Microsoft 365" (microsoft): redirects to the provider', params: providerParams },
+  }, async (request, reply) => {
+    const user = requireUser(request);
+    return reply.redirect(await startOAuth(db, config, request.params.provider, { userId: user.userId, workspaceId: ws(request) }));
+  });
+
+  r.get('/senders/oauth/:provider/callback', {
+    config: { access: 'user' },
+    schema: {
+      tags, summary: 'Where the provider sends the browser back; stores the tokens and returns to the app', params: providerParams,
+      querystring: z.object({ code: z.string().max(4096).optional(), state: z.string().max(200).optional(), error: z.string().max(200).optional(), error_description: z.string().max(2000).optional(), scope: z.string().max(4000).optional() }),
+    },
+  }, async (request, reply) => {
+    const back = new URL('/senders', config.publicUrl);
+    try {
+      const { sender, reconnected } = await completeOAuth(db, config, request.params.provider, requireUser(request).userId, request.query);
+      back.searchParams.set(reconnected ? 'reconnected' : 'connected', sender.id);
+      request.log.info({ senderId: sender.id, provider: request.params.provider, actor: actorOf(request).userId }, 'mailbox connected');
+    } catch (err) {
+      if (!(err instanceof OAuthFailure)) throw err;
+      back.searchParams.set('error', err.code);
+      back.searchParams.set('message', err.message);
+    }
+    return reply.redirect(back.toString());
   });
 }
