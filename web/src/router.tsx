@@ -3,6 +3,7 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Outlet,
   parseSearchWith,
   redirect,
@@ -23,7 +24,14 @@ import { NotFoundPage } from './routes/not-found';
 import { ProfilePage } from './routes/profile';
 import { ResetPasswordPage } from './routes/reset-password';
 import { RouteErrorPage } from './routes/route-error';
-import { validateNextSearch, validateSignupSearch, validateTokenSearch } from './routes/searchParams';
+import {
+  validateContactsSearch,
+  validateImportSearch,
+  validateListsSearch,
+  validateNextSearch,
+  validateSignupSearch,
+  validateTokenSearch,
+} from './routes/searchParams';
 import { SignupPage } from './routes/signup';
 import { TeamPage } from './routes/team';
 import { VerifyEmailPage } from './routes/verify-email';
@@ -80,7 +88,8 @@ const inviteRoute = createRoute({
   component: InvitePage,
 });
 
-// Signed-in pages share the app shell and the session check.
+// Signed-in pages share the app shell and the session check. The audience pages (contacts,
+// imports, lists, segments, suppressions) load on first visit, keeping the initial bundle small.
 
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -102,6 +111,45 @@ const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: 'api-ke
 const auditLogRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit-log', component: AuditLogPage });
 const profileRoute = createRoute({ getParentRoute: () => appRoute, path: 'profile', component: ProfilePage });
 
+const contactsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'contacts',
+  validateSearch: validateContactsSearch,
+  component: lazyRouteComponent(() => import('./routes/contacts'), 'ContactsPage'),
+});
+const contactImportRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'contacts/import',
+  validateSearch: validateImportSearch,
+  component: lazyRouteComponent(() => import('./routes/contact-import'), 'ContactImportPage'),
+});
+const contactRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'contacts/$contactId',
+  component: lazyRouteComponent(() => import('./routes/contact'), 'ContactPage'),
+});
+const listsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'lists',
+  validateSearch: validateListsSearch,
+  component: lazyRouteComponent(() => import('./routes/lists'), 'ListsPage'),
+});
+const newSegmentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'segments/new',
+  component: lazyRouteComponent(() => import('./routes/segment'), 'NewSegmentPage'),
+});
+const segmentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'segments/$segmentId',
+  component: lazyRouteComponent(() => import('./routes/segment'), 'SegmentPage'),
+});
+const suppressionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'suppressions',
+  component: lazyRouteComponent(() => import('./routes/suppressions'), 'SuppressionsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
@@ -109,7 +157,20 @@ const routeTree = rootRoute.addChildren([
   resetPasswordRoute,
   verifyEmailRoute,
   inviteRoute,
-  appRoute.addChildren([dashboardRoute, teamRoute, apiKeysRoute, auditLogRoute, profileRoute]),
+  appRoute.addChildren([
+    dashboardRoute,
+    contactsRoute,
+    contactImportRoute,
+    contactRoute,
+    listsRoute,
+    newSegmentRoute,
+    segmentRoute,
+    suppressionsRoute,
+    teamRoute,
+    apiKeysRoute,
+    auditLogRoute,
+    profileRoute,
+  ]),
 ]);
 
 export const router = createRouter({
@@ -119,8 +180,8 @@ export const router = createRouter({
   defaultErrorComponent: RouteErrorPage,
   defaultNotFoundComponent: NotFoundPage,
   scrollRestoration: true,
-  // Every search param here is a plain string (tokens, emails, paths). The default JSON parsing
-  // would turn a token like "12e4" into a number, so values are kept verbatim.
+  // Every search param here is a plain string (tokens, emails, ids, search text). The default JSON
+  // parsing would turn a token like "12e4" into a number, so values are kept verbatim.
   parseSearch: parseSearchWith((value) => value),
   stringifySearch: stringifySearchWith(JSON.stringify),
 });

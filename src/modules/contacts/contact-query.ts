@@ -42,7 +42,8 @@ export async function contactFilterSql(db: Db, workspaceId: string, f: ContactFi
   }
   if (f.segmentId) parts.push(await segmentSql(db, workspaceId, f.segmentId));
   if (f.tag) parts.push(sql`contacts.tags @> ARRAY[${f.tag}]::text[]`);
-  if (f.status) parts.push(sql`contacts.status = ${f.status}`);
+  // Erased contacts are anonymous tombstones: only listed when asked for by status.
+  parts.push(f.status ? sql`contacts.status = ${f.status}` : sql`contacts.status <> 'erased'`);
   return sql.join(parts, sql` AND `);
 }
 

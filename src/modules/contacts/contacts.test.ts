@@ -164,3 +164,25 @@ describe(`segments (${engineName})`, () => {
     expect(bad.body.errors[0].field).toMatch(/^filter\.conditions\.0/);
   });
 });
+
+describe(`contact page data (${engineName})`, () => {
+  it('lists tags with counts, shows a contact’s activity to any member, and hides erased contacts unless asked', async () => {
+    const c = await newWorkspaceClient();
+    const a = (await c.post('/api/v1/contacts', { email: 'a@t.io', tags: ['hot', 'q3'] })).body;
+    await c.post('/api/v1/contacts', { email: 'b@t.io', tags: ['hot'] });
+    expect((await c.get('/api/v1/contacts/tags')).body.items).toEqual([{ tag: 'hot', count: 2 }, { tag: 'q3', count: 1 }]);
+    const list = (await c.post('/api/v1/lists', { name: 'Warm' })).body;
+    await c.post('/api/v1/contacts/bulk', { ids: [a.id], action: 'add_to_list', listId: list.id });
+    const { rows } = await t.deps.database.sql.query<{ workspace_id: string }>('SELECT workspace_id FROM contacts WHERE id = $1', [a.id]);
+    await t.deps.database.sql.query(`INSERT INTO contact_events (workspace_id, contact_id, type, channel) VALUES ($1, $2, 'clicked', 'email')`, [rows[0]!.workspace_id, a.id]);
+    const activity = await c.get(`/api/v1/contacts/${a.id}/activity`);
+    expect(activity.body.lists).toEqual([expect.objectContaining({ id: list.id, name: 'Warm' })]);
+    expect(activity.body.events).toEqual([expect.objectContaining({ type: 'clicked', channel: 'email' })]);
+    expect((await c.get('/api/v1/audit-log')).body.items.some((i: { action: string }) => i.action === 'contact.gdpr_exported')).toBe(false);
+
+    await c.post(`/api/v1/contacts/${a.id}/erase`);
+    expect((await c.get('/api/v1/contacts/count')).body.count).toBe(1);
+    expect((await c.get('/api/v1/contacts')).body.items.map((x: { email: string }) => x.email)).toEqual(['b@t.io']);
+    expect((await c.get('/api/v1/contacts?status=erased')).body.items).toEqual([expect.objectContaining({ email: null, status: 'erased' })]);
+  });
+});

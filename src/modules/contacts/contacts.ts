@@ -57,6 +57,11 @@ export async function listContacts(db: Db, workspaceId: string, q: ContactFilter
   };
 }
 
+export async function listTags(db: Db, workspaceId: string) {
+  const r = await db.execute(sql`SELECT t.tag, count(*)::int AS count FROM contacts, unnest(contacts.tags) AS t(tag) WHERE contacts.workspace_id = ${workspaceId} GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 1000`);
+  return (r as unknown as { rows: { tag: string; count: number }[] }).rows.map((x) => ({ tag: x.tag, count: Number(x.count) }));
+}
+
 export async function countContacts(db: Db, workspaceId: string, filter: ContactFilter): Promise<number> {
   const where = await contactFilterSql(db, workspaceId, filter);
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(contacts).where(where);

@@ -5,7 +5,7 @@ import { CONTACT_STATUSES, CUSTOM_FIELD_TYPES } from '../../db/schema/index.js';
 import { actorOf, requireWorkspace } from '../../http/context.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { exportContactsCsv } from './export-contacts.js';
-import { eraseContact, exportContactData } from './gdpr.js';
+import { contactActivity, eraseContact, exportContactData } from './gdpr.js';
 import { contactWritable, emailSchema } from './contact-input.js';
 import { contactFilterQuery, SORTS } from './contact-query.js';
 import * as contacts from './contacts.js';
@@ -171,6 +171,19 @@ export async function contactRoutes(app: FastifyInstance) {
     const stamp = new Date().toISOString().slice(0, 10);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="contacts-${stamp}.csv"`).send(stream);
   });
+
+  r.get('/contacts/:id/activity', {
+    config: { access: { permission: 'contacts.read' } },
+    schema: {
+      tags, summary: 'The contact\'s timeline (messages, opens, clicks, replies…) and list memberships', params: idParams,
+      response: { 200: z.object({ lists: z.array(z.object({ id: z.uuid(), name: z.string(), addedAt: z.string() })), events: z.array(z.object({ type: z.string(), channel: z.string().nullable(), campaignId: z.string().nullable(), messageId: z.string().nullable(), metadata: z.record(z.string(), z.unknown()), occurredAt: z.string() })) }) },
+    },
+  }, async (request) => contactActivity(db, ws(request), request.params.id));
+
+  r.get('/contacts/tags', {
+    config: { access: { permission: 'contacts.read' } },
+    schema: { tags, summary: 'Every tag in use, with how many contacts carry it', response: { 200: z.object({ items: z.array(z.object({ tag: z.string(), count: z.number() })) }) } },
+  }, async (request) => ({ items: await contacts.listTags(db, ws(request)) }));
 
   r.get('/contacts/:id/gdpr-export', {
     config: { access: { permission: 'contacts.export' } },

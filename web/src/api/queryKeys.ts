@@ -27,6 +27,7 @@ export const queryKeys = {
   suppressions: (workspaceId: string, search: string) => ['workspaces', workspaceId, 'suppressions', search] as const,
   suppressionsAll: (workspaceId: string) => ['workspaces', workspaceId, 'suppressions'] as const,
 
+  contactImports: (workspaceId: string) => ['workspaces', workspaceId, 'imports'] as const,
   contactImport: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'imports', id] as const,
   job: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'jobs', id] as const,
 };

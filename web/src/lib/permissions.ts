@@ -9,6 +9,10 @@ export const permissions = {
   revokeInvites: isManager,
   manageApiKeys: isManager,
   readAuditLog: isManager,
+  // Contacts: everyone reads, writes and imports; bulk data leaving the workspace is for managers.
+  exportContacts: isManager,
+  eraseContacts: isManager,
+  deleteSuppressions: isManager,
   changeRoles: (role: Role) => role === 'owner',
   removeMember: (actor: Role, target: Role) => actor === 'owner' || (actor === 'admin' && target !== 'owner'),
   invitableRoles: (role: Role): Role[] =>

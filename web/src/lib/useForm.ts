@@ -8,6 +8,10 @@ interface UseFormOptions<V extends Values> {
   initialValues: V;
   validate?: (values: V) => FormErrors<V>;
   onSubmit: (values: V) => Promise<unknown>;
+  /** Maps a server `errors[].field` to a form field when the default (last path segment) doesn't fit. */
+  fieldFromServer?: (field: string) => string | undefined;
+  /** How server fragments name a field ("Plan must be a number."), when its key isn't readable. */
+  labels?: Partial<Record<keyof V, string>>;
 }
 
 function normaliseField(field: string): string {
@@ -19,11 +23,11 @@ function normaliseField(field: string): string {
  * Server messages are often fragments relative to the field ("must be a valid email address");
  * those get the field's name in front so they read as sentences under the input.
  */
-function asSentence(field: string, message: string): string {
+function asSentence(field: string, message: string, label?: string): string {
   const text = message.trim();
   if (!text) return text;
   const isFragment = /^[a-z]/.test(text);
-  const subject = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const subject = label ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   const sentence = isFragment ? `${subject.charAt(0).toUpperCase()}${subject.slice(1)} ${text}` : text;
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
@@ -36,7 +40,7 @@ function firstError<V extends Values>(errors: FormErrors<V>): keyof V | undefine
  * Client validation runs on submit and then live while the user fixes things; server field errors
  * (problem+json `errors[]`) are shown under the matching inputs until that input is edited.
  */
-export function useForm<V extends Values>({ initialValues, validate, onSubmit }: UseFormOptions<V>) {
+export function useForm<V extends Values>({ initialValues, validate, onSubmit, fieldFromServer, labels }: UseFormOptions<V>) {
   const [values, setValues] = useState<V>(initialValues);
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FormErrors<V>>({});
@@ -55,8 +59,8 @@ export function useForm<V extends Values>({ initialValues, validate, onSubmit }:
       const matched: FormErrors<V> = {};
       let unmatched = 0;
       for (const { field, message } of error.fieldErrors) {
-        const name = normaliseField(field);
-        if (name in values) matched[name as keyof V] ??= asSentence(name, message);
+        const name = fieldFromServer?.(field) ?? normaliseField(field);
+        if (name in values) matched[name as keyof V] ??= asSentence(name, message, labels?.[name as keyof V]);
         else unmatched += 1;
       }
       setServerErrors(matched);

@@ -29,3 +29,54 @@ export const validateSignupSearch = (search: Record<string, unknown>): SignupSea
 export const validateTokenSearch = (search: Record<string, unknown>): TokenSearch => ({
   token: readStringParam(search, 'token'),
 });
+
+// Signed-in pages keep their filters in the URL, so a filtered view can be shared and survives reloads.
+
+const CONTACT_SORTS = ['createdAt', 'updatedAt', 'email', 'firstName', 'lastName', 'company'] as const;
+const CONTACT_STATUSES = ['active', 'unsubscribed', 'bounced', 'complained', 'erased'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readEnumParam<T extends string>(search: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
+  const value = readStringParam(search, key);
+  return allowed.includes(value as T) ? (value as T) : undefined;
+}
+
+function readIdParam(search: Record<string, unknown>, key: string): string | undefined {
+  const value = readStringParam(search, key);
+  return value && UUID.test(value) ? value : undefined;
+}
+
+export interface ContactsSearch {
+  q?: string;
+  listId?: string;
+  segmentId?: string;
+  tag?: string;
+  status?: (typeof CONTACT_STATUSES)[number];
+  sort?: (typeof CONTACT_SORTS)[number];
+  order?: 'asc' | 'desc';
+}
+
+export const validateContactsSearch = (search: Record<string, unknown>): ContactsSearch => ({
+  q: readStringParam(search, 'q')?.slice(0, 200),
+  listId: readIdParam(search, 'listId'),
+  segmentId: readIdParam(search, 'segmentId'),
+  tag: readStringParam(search, 'tag')?.slice(0, 100),
+  status: readEnumParam(search, 'status', CONTACT_STATUSES),
+  sort: readEnumParam(search, 'sort', CONTACT_SORTS),
+  order: readEnumParam(search, 'order', ['asc', 'desc'] as const),
+});
+
+export interface ImportSearch {
+  /** The import being mapped, run or reported on; survives a reload mid-import. */
+  id?: string;
+}
+
+export const validateImportSearch = (search: Record<string, unknown>): ImportSearch => ({ id: readIdParam(search, 'id') });
+
+export interface ListsSearch {
+  tab?: 'lists' | 'segments';
+}
+
+export const validateListsSearch = (search: Record<string, unknown>): ListsSearch => ({
+  tab: readEnumParam(search, 'tab', ['lists', 'segments'] as const),
+});

@@ -1,17 +1,22 @@
-import { Link } from '@tanstack/react-router';
+import { Link, useRouterState } from '@tanstack/react-router';
 import type { Role } from '../../api/types';
 import { permissions } from '../../lib/permissions';
 import { Icon, type IconName } from '../ui/Icon';
 
 interface NavItem {
-  to: '/' | '/team' | '/api-keys' | '/audit-log' | '/profile';
+  to: '/' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/api-keys' | '/audit-log' | '/profile';
   label: string;
   icon: IconName;
   visible?: (role: Role) => boolean;
+  /** Other paths that belong to this section (e.g. the segment editor under "Lists & segments"). */
+  alsoActiveUnder?: string;
 }
 
 const workspaceItems: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: 'home' },
+  { to: '/contacts', label: 'Contacts', icon: 'contacts' },
+  { to: '/lists', label: 'Lists & segments', icon: 'layers', alsoActiveUnder: '/segments' },
+  { to: '/suppressions', label: 'Suppressions', icon: 'ban' },
   { to: '/team', label: 'Team', icon: 'users' },
   { to: '/api-keys', label: 'API keys', icon: 'key', visible: permissions.manageApiKeys },
   { to: '/audit-log', label: 'Audit log', icon: 'list', visible: permissions.readAuditLog },
@@ -20,6 +25,7 @@ const workspaceItems: NavItem[] = [
 const accountItems: NavItem[] = [{ to: '/profile', label: 'Profile', icon: 'user' }];
 
 function NavSection({ title, items, role }: { title: string; items: NavItem[]; role: Role | null }) {
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
   const shown = items.filter((item) => !item.visible || (role !== null && item.visible(role)));
   return (
     <div className="nav-section">
@@ -29,7 +35,7 @@ function NavSection({ title, items, role }: { title: string; items: NavItem[]; r
           <li key={item.to}>
             <Link
               to={item.to}
-              className="nav-link"
+              className={item.alsoActiveUnder && pathname.startsWith(item.alsoActiveUnder) ? 'nav-link nav-link-active' : 'nav-link'}
               activeProps={{ className: 'nav-link-active' }}
               activeOptions={{ exact: item.to === '/' }}
             >

@@ -1,4 +1,5 @@
 import type { ReactNode, TableHTMLAttributes } from 'react';
+import { Icon } from './Icon';
 import { Skeleton } from './Skeleton';
 
 /** Wide tables scroll horizontally inside their card instead of breaking the layout on phones. */
@@ -35,4 +36,28 @@ export function TableSkeleton({ columns, rows = 4, label }: { columns: number; r
 
 export function TableActions({ children }: { children: ReactNode }) {
   return <div className="table-actions">{children}</div>;
+}
+
+interface SortHeaderProps {
+  label: string;
+  /** Set when the table is sorted by this column. */
+  direction: 'asc' | 'desc' | null;
+  onSort: () => void;
+  className?: string;
+}
+
+/** A column header that sorts on click; the current order is exposed through aria-sort. */
+export function SortHeader({ label, direction, onSort, className }: SortHeaderProps) {
+  return (
+    <th
+      scope="col"
+      className={className}
+      aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined}
+    >
+      <button type="button" className={direction ? 'sort-button sort-button-active' : 'sort-button'} onClick={onSort}>
+        {label}
+        <Icon name={direction === 'asc' ? 'arrowUp' : direction === 'desc' ? 'arrowDown' : 'chevronsUpDown'} size={12} />
+      </button>
+    </th>
+  );
 }
