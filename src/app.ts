@@ -85,7 +85,8 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
 /** Serves the built SPA; any unknown GET outside the API gets index.html so client routes work. */
 async function registerWebApp(app: FastifyInstance, dir: string) {
   const built = existsSync(join(dir, 'index.html'));
-  if (built) await app.register(fastifyStatic, { root: dir, wildcard: false, index: false, cacheControl: false });
+  // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+  if (built) await app.register(fastifyStatic, { root: dir, wildcard: true, index: false, cacheControl: false });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);

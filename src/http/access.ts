@@ -55,10 +55,21 @@ function bearerToken(request: FastifyRequest): string | null {
   return match[1]!;
 }
 
-/** Picks the workspace a user acts in: the path, then x-workspace-id, then their current one. */
-async function resolveUserWorkspace(deps: Deps, request: FastifyRequest, userId: string, fromPath: string | undefined) {
+/**
+ * The workspace named by the request: the path, then the x-workspace-id header, then (for GET
+ * navigations and downloads, which cannot send headers) a ?workspaceId= query parameter.
+ */
+function requestedWorkspace(request: FastifyRequest, fromPath: string | undefined): string | undefined {
+  if (fromPath !== undefined) return fromPath;
   const header = request.headers['x-workspace-id'];
-  const wanted = fromPath ?? (typeof header === 'string' && header ? header : undefined);
+  if (typeof header === 'string' && header) return header;
+  const query = request.method === 'GET' ? (request.query as Record<string, unknown> | undefined)?.workspaceId : undefined;
+  return typeof query === 'string' && query ? query : undefined;
+}
+
+/** Picks the workspace a user acts in: the one the request names, else their current one. */
+async function resolveUserWorkspace(deps: Deps, request: FastifyRequest, userId: string, fromPath: string | undefined) {
+  const wanted = requestedWorkspace(request, fromPath);
   if (wanted !== undefined) {
     if (!UUID.test(wanted)) throw notFound('Workspace');
     const [m] = await deps.db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, wanted)));
@@ -84,8 +95,7 @@ async function enforce(deps: Deps, request: FastifyRequest, access: Access) {
   const fromPath = access.workspaceParam ? (request.params as Record<string, string>)[access.workspaceParam] : undefined;
   if (auth.kind === 'apiKey') {
     // A key belongs to one workspace; any other workspace simply does not exist for it.
-    const header = request.headers['x-workspace-id'];
-    const wanted = fromPath ?? (typeof header === 'string' && header ? header : undefined);
+    const wanted = requestedWorkspace(request, fromPath);
     if (wanted !== undefined && wanted !== auth.workspaceId) throw notFound('Workspace');
     request.workspace = { workspaceId: auth.workspaceId, role: auth.role };
   } else {

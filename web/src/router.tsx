@@ -29,6 +29,7 @@ import {
   validateImportSearch,
   validateListsSearch,
   validateNextSearch,
+  validateSendersSearch,
   validateSignupSearch,
   validateTokenSearch,
 } from './routes/searchParams';
@@ -150,6 +151,13 @@ const suppressionsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/suppressions'), 'SuppressionsPage'),
 });
 
+const sendersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'senders',
+  validateSearch: validateSendersSearch,
+  component: lazyRouteComponent(() => import('./routes/senders'), 'SendersPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
@@ -159,6 +167,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   appRoute.addChildren([
     dashboardRoute,
+    sendersRoute,
     contactsRoute,
     contactImportRoute,
     contactRoute,

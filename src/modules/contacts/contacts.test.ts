@@ -186,3 +186,18 @@ describe(`contact page data (${engineName})`, () => {
     expect((await c.get('/api/v1/contacts?status=erased')).body.items).toEqual([expect.objectContaining({ email: null, status: 'erased' })]);
   });
 });
+
+describe(`download links (${engineName})`, () => {
+  it('a GET without headers can name its workspace with ?workspaceId=, and only one the user belongs to', async () => {
+    const c = await newWorkspaceClient();
+    const second = (await c.post('/api/v1/workspaces', { name: 'Second' })).body;
+    const first = (await c.get('/api/v1/workspaces')).body.items.find((w: { id: string }) => w.id !== second.id);
+    await c.post('/api/v1/contacts', { email: 'in-second@x.io' });
+    const fromFirst = await c.get(`/api/v1/contacts/export?workspaceId=${first.id}`);
+    expect(fromFirst.status).toBe(200);
+    expect(String(fromFirst.body)).not.toContain('in-second@x.io');
+    expect(String((await c.get(`/api/v1/contacts/export?workspaceId=${second.id}`)).body)).toContain('in-second@x.io');
+    const stranger = await newWorkspaceClient();
+    expect((await stranger.get(`/api/v1/contacts/export?workspaceId=${second.id}`)).status).toBe(404);
+  });
+});

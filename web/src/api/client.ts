@@ -40,8 +40,12 @@ export function resetClientSession(): void {
 }
 
 /** Same-origin URL of an API path, for plain links (downloads) that the browser fetches itself. */
+/**
+ * A URL for a full-page navigation or a download link, which cannot carry the x-workspace-id
+ * header: the selected workspace travels as ?workspaceId= instead.
+ */
 export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
-  return buildUrl(path, query);
+  return buildUrl(path, { ...query, workspaceId: getStoredWorkspaceId() });
 }
 
 function buildUrl(path: string, query?: Record<string, QueryValue>): string {

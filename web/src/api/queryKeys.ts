@@ -30,4 +30,7 @@ export const queryKeys = {
   contactImports: (workspaceId: string) => ['workspaces', workspaceId, 'imports'] as const,
   contactImport: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'imports', id] as const,
   job: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'jobs', id] as const,
+
+  senders: (workspaceId: string) => ['workspaces', workspaceId, 'senders'] as const,
+  senderDomainCheck: (workspaceId: string, id: string, selector: string) => ['workspaces', workspaceId, 'senders', 'domain-check', id, selector] as const,
 };

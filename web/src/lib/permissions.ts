@@ -13,6 +13,8 @@ export const permissions = {
   exportContacts: isManager,
   eraseContacts: isManager,
   deleteSuppressions: isManager,
+  // Sending accounts: everyone sees them; connecting, changing and testing them is for managers.
+  manageSenders: isManager,
   changeRoles: (role: Role) => role === 'owner',
   removeMember: (actor: Role, target: Role) => actor === 'owner' || (actor === 'admin' && target !== 'owner'),
   invitableRoles: (role: Role): Role[] =>

@@ -80,3 +80,18 @@ export interface ListsSearch {
 export const validateListsSearch = (search: Record<string, unknown>): ListsSearch => ({
   tab: readEnumParam(search, 'tab', ['lists', 'segments'] as const),
 });
+
+/** Where "Connect Gmail" / "Connect Microsoft 365" return: one of these is set, then removed by the page. */
+export interface SendersSearch {
+  connected?: string;
+  reconnected?: string;
+  error?: string;
+  message?: string;
+}
+
+export const validateSendersSearch = (search: Record<string, unknown>): SendersSearch => ({
+  connected: readStringParam(search, 'connected'),
+  reconnected: readStringParam(search, 'reconnected'),
+  error: readStringParam(search, 'error'),
+  message: readStringParam(search, 'message'),
+});

@@ -4,7 +4,7 @@ import { permissions } from '../../lib/permissions';
 import { Icon, type IconName } from '../ui/Icon';
 
 interface NavItem {
-  to: '/' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/api-keys' | '/audit-log' | '/profile';
+  to: '/' | '/senders' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/api-keys' | '/audit-log' | '/profile';
   label: string;
   icon: IconName;
   visible?: (role: Role) => boolean;
@@ -14,6 +14,7 @@ interface NavItem {
 
 const workspaceItems: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: 'home' },
+  { to: '/senders', label: 'Sending accounts', icon: 'send' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
   { to: '/lists', label: 'Lists & segments', icon: 'layers', alsoActiveUnder: '/segments' },
   { to: '/suppressions', label: 'Suppressions', icon: 'ban' },
