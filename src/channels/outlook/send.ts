@@ -1,4 +1,4 @@
-import { composeMime } from '../oauth/compose-mime.js';
+import { composeMime } from '../mime/message.js';
 import type { OutgoingEmail, SendResult } from '../types.js';
 import type { OutlookContext } from './client.js';
 

@@ -3,7 +3,7 @@ import type { SmtpChannelConfig } from './config.js';
 import { fetchInboxSince } from './fetch-inbound.js';
 import { findInSent } from './find-sent.js';
 import { withImap } from './imap-client.js';
-import { toMailOptions } from './mail-options.js';
+import { toMailOptions } from '../mime/message.js';
 import { classifySmtpError } from './smtp-errors.js';
 import { checkConnection } from './test-connection.js';
 import { createSmtpTransport } from './transport.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import type { OutgoingEmail } from '../types.js';
-import { composeMime } from './compose-mime.js';
+import { composeMime } from './message.js';
 
 const base: OutgoingEmail = {
   from: { name: 'Sam Sender', address: 'sam@acme.test' },

@@ -1,3 +1,4 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Address, OutgoingEmail } from '../types.js';
 
@@ -10,7 +11,8 @@ const RESERVED = new Set([
 ]);
 
 /**
- * OutgoingEmail into nodemailer's message options. CR and LF become spaces in every value that
+ * The one place an OutgoingEmail becomes a message, for every channel (SMTP hands nodemailer these
+ * options; the API channels send the composed bytes, see composeMime). CR and LF become spaces in every value that
  * lands in a header (names, subject, extra headers), so no input can start a header of its own;
  * nodemailer does the same today, but this must not depend on a dependency's internals.
  * The envelope is explicit: only `to` ever receives the message.
@@ -29,9 +31,9 @@ export function toMailOptions(email: OutgoingEmail): Mail.Options {
     subject: oneLine(email.subject),
     text: email.text,
     html: email.html ?? undefined,
-    messageId: email.messageId,
-    inReplyTo: email.inReplyTo ?? undefined,
-    references: email.references?.length ? email.references : undefined,
+    messageId: oneLine(email.messageId),
+    inReplyTo: email.inReplyTo ? oneLine(email.inReplyTo) : undefined,
+    references: email.references?.length ? email.references.map(oneLine) : undefined,
     headers,
     envelope: { from: bareAddress(email.from.address), to: [bareAddress(email.to.address)] },
   };
@@ -49,4 +51,14 @@ function bareAddress(value: string): string {
 
 function oneLine(value: string): string {
   return value.replace(/[\r\n]+/g, ' ');
+}
+
+/**
+ * The RFC 5322 bytes the API channels hand over whole (Gmail `raw`, Graph MIME sendMail), so our
+ * Message-ID, threading headers and List-Unsubscribe reach the recipient exactly as decided.
+ * Throws TypeError for input that can never be sent.
+ */
+export async function composeMime(email: OutgoingEmail): Promise<Buffer> {
+  const { envelope: _envelope, ...options } = toMailOptions(email);
+  return new MailComposer(options).compile().build();
 }
