@@ -31,7 +31,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 export async function contactFilterSql(db: Db, workspaceId: string, f: ContactFilter): Promise<SQL> {
   const parts: SQL[] = [sql`contacts.workspace_id = ${workspaceId}`];
   if (f.q) {
-    // One expression over the searchable columns (see migration 0005 for why it has no trigram index).
+    // The same expression as contacts_search_trgm_idx (migration 0002), so the trigram index serves it.
     const like = '%' + escapeLike(f.q.toLowerCase()) + '%';
     parts.push(sql`lower(coalesce(contacts.email, '') || ' ' || coalesce(contacts.first_name, '') || ' ' || coalesce(contacts.last_name, '') || ' ' || coalesce(contacts.company, '')) LIKE ${like}`);
   }
