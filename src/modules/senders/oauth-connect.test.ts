@@ -111,3 +111,52 @@ describe(`connect Gmail and Microsoft 365 (${engineName})`, () => {
     expect((await bot.get('/api/v1/senders/oauth/google/start')).status).toBe(403);
   });
 });
+
+describe(`stored OAuth accounts (${engineName})`, () => {
+  const tokenCalls = () => google.state.requests.filter((r) => r.path === '/token').length;
+
+  it('refreshes an expired access token, stores the new one sealed, and the test passes', async () => {
+    const c = new TestClient(t.app);
+    await c.signup();
+    const id = (await connect(c, 'google')).result.searchParams.get('connected')!;
+    const before = (await t.deps.database.sql.query<{ access_token_enc: string }>('SELECT access_token_enc FROM sender_accounts WHERE id = $1', [id])).rows[0]!.access_token_enc;
+    google.expireAccessTokens();
+    const res = await c.post(`/api/v1/senders/${id}/test`);
+    expect(res.body.ok, JSON.stringify(res.body)).toBe(true);
+    const after = (await t.deps.database.sql.query<{ access_token_enc: string }>('SELECT access_token_enc FROM sender_accounts WHERE id = $1', [id])).rows[0]!.access_token_enc;
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/^enc:v1:/);
+  });
+
+  it('a revoked grant marks the account "reconnect needed" after one token call, with no retry loop', async () => {
+    const c = new TestClient(t.app);
+    await c.signup();
+    google.state.consent.email = 'revoked@gmail.test';
+    let id: string;
+    try {
+      id = (await connect(c, 'google')).result.searchParams.get('connected')!;
+    } finally {
+      google.state.consent.email = 'sam@gmail.test';
+    }
+    for (const token of google.state.refreshTokens.keys()) if (google.state.refreshTokens.get(token)!.email === 'revoked@gmail.test') google.revokeRefreshToken(token);
+    google.expireAccessTokens();
+    const calls = tokenCalls();
+    const res = await c.post(`/api/v1/senders/${id}/test`);
+    // The stored access token still looks fresh to us: Gmail answers 401, one refresh is tried, invalid_grant.
+    expect(res.body.ok).toBe(false);
+    expect(res.body.checks.some((check: { ok: boolean }) => !check.ok)).toBe(true);
+    expect(tokenCalls() - calls).toBe(1);
+    const sender = (await c.get(`/api/v1/senders/${id}`)).body;
+    expect(sender.status).toBe('reconnect_needed');
+    expect(sender.statusReason).toMatch(/invalid_grant/);
+    // Reconnecting restores it.
+    google.state.consent.email = 'revoked@gmail.test';
+    try {
+      expect((await connect(c, 'google')).result.searchParams.get('reconnected')).toBe(id);
+    } finally {
+      google.state.consent.email = 'sam@gmail.test';
+    }
+    expect((await c.get(`/api/v1/senders/${id}`)).body.status).toBe('active');
+    expect((await c.post(`/api/v1/senders/${id}/test`)).body.ok).toBe(true);
+  });
+});

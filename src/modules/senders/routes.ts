@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireUser, requireWorkspace } from '../../http/context.js';
 import { completeOAuth, OAuthFailure, startOAuth } from './oauth-connect.js';
-import { openSmtpChannel } from './open-channel.js';
+import { openChannel } from './open-channel.js';
 import { idParams } from '../contacts/schemas.js';
 import { checkDomain, createResolver } from './domain-check.js';
 import * as senders from './senders.js';
@@ -91,11 +91,11 @@ export async function senderRoutes(app: FastifyInstance) {
   r.post('/senders/:id/test', {
     config: { access: { permission: 'senders.manage' }, rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: {
-      tags, summary: 'Log in to SMTP and IMAP with the stored credentials; each server\'s exact answer is shown', params: idParams,
+      tags, summary: 'Check the stored credentials (SMTP+IMAP logins, or the provider token and mailbox); each server\'s exact answer is shown', params: idParams,
       response: { 200: z.object({ ok: z.boolean(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }) },
     },
   }, async (request) => {
-    const channel = openSmtpChannel(config.secrets, await senders.getSender(db, ws(request), request.params.id));
+    const channel = openChannel(app.deps, await senders.getSender(db, ws(request), request.params.id));
     try {
       return await channel.testConnection();
     } finally {
