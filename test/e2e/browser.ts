@@ -32,3 +32,15 @@ export function watchPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** Opens a new page on `base` and signs up a fresh account through the web app. */
+export async function signedInPage(browser: Browser, base: string, name: string): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL: base })).newPage();
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(`${name.toLowerCase().replace(/\W+/g, '.')}-${Date.now()}@example.com`);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  return page;
+}

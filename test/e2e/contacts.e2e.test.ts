@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { engineName } from '../helpers/db.js';
-import { browserAvailable, ensureWebBuilt, launchBrowser, watchPageErrors } from './browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage, watchPageErrors } from './browser.js';
 
 describe.skipIf(!browserAvailable)(`contacts in Chromium (${engineName})`, () => {
   let t: TestApp;
@@ -15,14 +15,8 @@ describe.skipIf(!browserAvailable)(`contacts in Chromium (${engineName})`, () =>
     t = await createTestApp({ worker: true, web: true });
     const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
-    page = await (await browser.newContext({ baseURL: base })).newPage();
+    page = await signedInPage(browser, base, 'Cora Contacts');
     pageErrors = watchPageErrors(page);
-    await page.goto('/signup');
-    await page.getByLabel('Name').fill('Cora Contacts');
-    await page.getByLabel('Email').fill(`cora-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('a long enough password');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
   }, 180_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { engineName } from '../helpers/db.js';
 import { createMailbox, ensureDovecot, type TestMailbox } from '../helpers/dovecot.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp-peer.js';
-import { browserAvailable, ensureWebBuilt, launchBrowser, watchPageErrors } from './browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage, watchPageErrors } from './browser.js';
 
 const dovecot = browserAvailable ? ensureDovecot() : { ok: false as const, reason: 'no browser' };
 
@@ -23,14 +23,8 @@ describe.skipIf(!browserAvailable || !dovecot.ok)(`sending accounts in Chromium 
     t = await createTestApp({ web: true });
     const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
-    page = await (await browser.newContext({ baseURL: base })).newPage();
+    page = await signedInPage(browser, base, 'Rita Rep');
     pageErrors = watchPageErrors(page);
-    await page.goto('/signup');
-    await page.getByLabel('Name').fill('Rita Rep');
-    await page.getByLabel('Email').fill(`rita-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('a long enough password');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
   }, 180_000);
 
   afterAll(async () => {
