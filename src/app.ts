@@ -86,7 +86,11 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
 async function registerWebApp(app: FastifyInstance, dir: string) {
   const built = existsSync(join(dir, 'index.html'));
   // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
-  if (built) await app.register(fastifyStatic, { root: dir, wildcard: true, index: false, cacheControl: false });
+  if (built) {
+    await app.register(fastifyStatic, { root: dir, wildcard: true, index: false, cacheControl: false });
+    // The static handler would answer "/" as a directory (403); the app shell lives there.
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+  }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
