@@ -4,7 +4,7 @@ import { apiKeys, memberships, users } from '../db/schema/index.js';
 import { AppError, forbidden, notFound, unauthorized } from '../lib/problems.js';
 import { sha256 } from '../lib/tokens.js';
 import { verifyAccessToken } from '../modules/auth/access-token.js';
-import { sessionIsActive } from '../modules/auth/sessions.js';
+import { activeSessionUser } from '../modules/auth/sessions.js';
 import { can, type Permission } from '../modules/workspaces/permissions.js';
 import type { Auth, Deps } from './context.js';
 
@@ -41,8 +41,8 @@ async function authenticateApiKey(deps: Deps, presented: string): Promise<Auth> 
 
 async function authenticateCookie(deps: Deps, token: string): Promise<Auth | null> {
   const claims = await verifyAccessToken(deps.config.secrets.accessTokenSecret, token);
-  if (!claims || !(await sessionIsActive(deps.db, claims.sessionId))) return null;
-  const [user] = await deps.db.select({ isInstanceAdmin: users.isInstanceAdmin }).from(users).where(eq(users.id, claims.userId));
+  if (!claims) return null;
+  const user = await activeSessionUser(deps.db, claims.sessionId, claims.userId);
   if (!user) return null;
   return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId, isInstanceAdmin: user.isInstanceAdmin };
 }

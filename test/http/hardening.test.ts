@@ -222,7 +222,7 @@ describe(`hardening: every error is problem+json (${engineName})`, () => {
     const res = await call();
     expectProblem(res, status, slug);
     expect(res.body.title).toEqual(expect.any(String));
-    expect(res.headers['x-request-id']).toBeTruthy();
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('429 when an IP sends too many requests, with retry-after', async () => {

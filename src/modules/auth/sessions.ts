@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { refreshTokens, sessions } from '../../db/schema/index.js';
+import { refreshTokens, sessions, users } from '../../db/schema/index.js';
 import type { Secrets } from '../../config.js';
 import { hmacSha256, randomToken } from '../../lib/tokens.js';
 import { signAccessToken } from './access-token.js';
@@ -79,8 +79,15 @@ export async function revokeUserSessions(db: Db, userId: string, reason: string,
   for (const s of open) if (s.id !== exceptSessionId) await revokeSession(db, s.id, reason);
 }
 
-/** True when the session behind an access token is still live. */
-export async function sessionIsActive(db: Db, sessionId: string): Promise<boolean> {
-  const [row] = await db.select({ revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, sessionId));
-  return Boolean(row && !row.revokedAt && row.expiresAt > new Date());
+/**
+ * The user behind a live session, in one query (this runs on every cookie-authenticated request):
+ * null when the session is revoked, expired, or not the token's user.
+ */
+export async function activeSessionUser(db: Db, sessionId: string, userId: string): Promise<{ isInstanceAdmin: boolean } | null> {
+  const [row] = await db
+    .select({ isInstanceAdmin: users.isInstanceAdmin })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
+  return row ?? null;
 }

@@ -15,6 +15,7 @@ import {
   toInt,
   validateHost,
   validateInteger,
+  SERVER_FIELD_LABELS,
 } from './senderForm';
 
 interface AddSmtpSenderDialogProps {
@@ -71,17 +72,7 @@ export function AddSmtpSenderDialog({ workspaceId, onClose, onCreated }: AddSmtp
     fieldFromServer: senderFieldFromServer,
     labels: {
       email: 'Email',
-      smtpHost: 'SMTP host',
-      smtpPort: 'SMTP port',
-      smtpUser: 'SMTP username',
-      smtpPassword: 'SMTP password',
-      imapHost: 'IMAP host',
-      imapPort: 'IMAP port',
-      imapUser: 'IMAP username',
-      imapPassword: 'IMAP password',
-      dkimDomain: 'DKIM domain',
-      dkimSelector: 'DKIM selector',
-      dkimPrivateKey: 'DKIM private key',
+      ...SERVER_FIELD_LABELS,
     },
     onSubmit: async (v) => {
       const email = v.email.trim();

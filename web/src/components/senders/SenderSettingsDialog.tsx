@@ -5,7 +5,7 @@ import { Button } from '../ui/Button';
 import { Checkbox } from '../ui/Checkbox';
 import { Dialog } from '../ui/Dialog';
 import { SelectField, TextareaField, TextField } from '../ui/Field';
-import { securityOptions, senderFieldFromServer, toInt, validateHost, validateInteger } from './senderForm';
+import { SERVER_FIELD_LABELS, securityOptions, senderFieldFromServer, toInt, validateHost, validateInteger } from './senderForm';
 
 interface SenderSettingsDialogProps {
   workspaceId: string;
@@ -90,17 +90,7 @@ export function SenderSettingsDialog({ workspaceId, sender, reconnect = false, o
       warmupStart: 'Start per day',
       warmupIncrement: 'Daily increment',
       warmupMax: 'Maximum per day',
-      smtpHost: 'SMTP host',
-      smtpPort: 'SMTP port',
-      smtpUser: 'SMTP username',
-      smtpPassword: 'SMTP password',
-      imapHost: 'IMAP host',
-      imapPort: 'IMAP port',
-      imapUser: 'IMAP username',
-      imapPassword: 'IMAP password',
-      dkimDomain: 'DKIM domain',
-      dkimSelector: 'DKIM selector',
-      dkimPrivateKey: 'DKIM private key',
+      ...SERVER_FIELD_LABELS,
     },
     onSubmit: async (v) => {
       const warmupEnabled = v.warmupEnabled === 'true';

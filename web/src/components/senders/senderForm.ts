@@ -42,3 +42,18 @@ export function emailDomain(email: string): string {
   const at = email.lastIndexOf('@');
   return at > 0 && at < email.length - 1 ? email.slice(at + 1).trim().toLowerCase() : 'example.com';
 }
+
+/** Labels of the server and DKIM fields, shared by the connect and settings forms for error messages. */
+export const SERVER_FIELD_LABELS = {
+  smtpHost: 'SMTP host',
+  smtpPort: 'SMTP port',
+  smtpUser: 'SMTP username',
+  smtpPassword: 'SMTP password',
+  imapHost: 'IMAP host',
+  imapPort: 'IMAP port',
+  imapUser: 'IMAP username',
+  imapPassword: 'IMAP password',
+  dkimDomain: 'DKIM domain',
+  dkimSelector: 'DKIM selector',
+  dkimPrivateKey: 'DKIM private key',
+} as const;
