@@ -10,6 +10,10 @@ export const workspaces = pgTable('workspaces', {
   name: text('name').notNull(),
   /** Salt for the hashes erased contacts leave in the suppression list. */
   suppressionSalt: text('suppression_salt').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
+  /** Shown in every campaign footer; a campaign cannot launch without it (CAN-SPAM, GDPR). */
+  postalAddress: text('postal_address'),
+  /** Custom host for open/click/unsubscribe links (CNAME to this server); default PUBLIC_URL. */
+  trackingDomain: text('tracking_domain'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

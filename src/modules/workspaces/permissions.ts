@@ -24,6 +24,14 @@ export const PERMISSIONS = {
   'suppressions.delete': ['owner', 'admin'],
   'senders.read': ['owner', 'admin', 'member'],
   'senders.manage': ['owner', 'admin'],
+  'campaigns.read': ['owner', 'admin', 'member'],
+  'campaigns.write': ['owner', 'admin', 'member'],
+  'campaigns.launch': ['owner', 'admin', 'member'],
+  'inbox.read': ['owner', 'admin', 'member'],
+  'inbox.reply': ['owner', 'admin', 'member'],
+  'pages.read': ['owner', 'admin', 'member'],
+  'pages.manage': ['owner', 'admin'],
+  'broadcasts.send': ['owner', 'admin', 'member'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
