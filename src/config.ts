@@ -14,6 +14,19 @@ export interface OAuthProviderConfig {
   userInfoUrl: string;
 }
 
+/** The Facebook app behind the Messenger channel; null when FACEBOOK_APP_ID / _SECRET are not set. */
+export interface FacebookConfig {
+  appId: string;
+  appSecret: string;
+  /** What Facebook echoes back when it verifies the webhook; null until set (verification is refused). */
+  verifyToken: string | null;
+  /** Graph API host (tests point it at test/fakes/facebook.ts) and the pinned version, e.g. v21.0. */
+  graphUrl: string;
+  apiVersion: string;
+  /** Where the Facebook Login dialog lives. */
+  oauthUrl: string;
+}
+
 export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
@@ -36,6 +49,8 @@ export interface Config {
   dnsServers: string[];
   /** OAuth apps for Gmail and Microsoft 365; null when not configured. Endpoints are settings so tests use fakes. */
   oauth: { google: OAuthProviderConfig | null; microsoft: OAuthProviderConfig | null };
+  /** Facebook Messenger channel; null when not configured (its routes then answer 503). */
+  facebook: FacebookConfig | null;
   migrateOnStart: boolean;
   secrets: Secrets;
   secretsSource: 'env' | 'data-dir';
@@ -106,6 +121,21 @@ function microsoftConfig(env: Env): OAuthProviderConfig | null {
     tokenUrl: `${login}/${tenant}/oauth2/v2.0/token`,
     apiBaseUrl: graph,
     userInfoUrl: `${graph}/v1.0/me`,
+  };
+}
+
+function facebookConfig(env: Env, problems: string[]): FacebookConfig | null {
+  const apiVersion = env.FACEBOOK_API_VERSION || 'v21.0';
+  if (!/^v\d+\.\d+$/.test(apiVersion)) problems.push(`FACEBOOK_API_VERSION must look like v21.0 (got "${apiVersion}")`);
+  if (Boolean(env.FACEBOOK_APP_ID) !== Boolean(env.FACEBOOK_APP_SECRET)) problems.push('set both FACEBOOK_APP_ID and FACEBOOK_APP_SECRET, or neither');
+  if (!env.FACEBOOK_APP_ID || !env.FACEBOOK_APP_SECRET) return null;
+  return {
+    appId: env.FACEBOOK_APP_ID,
+    appSecret: env.FACEBOOK_APP_SECRET,
+    verifyToken: env.FACEBOOK_VERIFY_TOKEN || null,
+    graphUrl: (env.FACEBOOK_GRAPH_URL || 'https://graph.facebook.com').replace(/\/$/, ''),
+    apiVersion,
+    oauthUrl: (env.FACEBOOK_OAUTH_URL || 'https://www.facebook.com').replace(/\/$/, ''),
   };
 }
 
@@ -199,6 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
     } else if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" is not an origin like https://app.example.com`);
   }
 
+  const facebook = facebookConfig(env, problems);
+
   let secrets: Secrets | null = null;
   let secretsSource: Config['secretsSource'] = 'env';
   if (production) {
@@ -235,6 +267,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     dnsServers: (env.DNS_SERVERS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     oauth: { google: googleConfig(env), microsoft: microsoftConfig(env) },
+    facebook,
     secrets,
     secretsSource,
   };
