@@ -51,6 +51,8 @@ export interface Config {
   oauth: { google: OAuthProviderConfig | null; microsoft: OAuthProviderConfig | null };
   /** Facebook Messenger channel; null when not configured (its routes then answer 503). */
   facebook: FacebookConfig | null;
+  /** The sending engine's knobs (see engine/dispatcher.ts). */
+  engine: { batchSize: number; concurrency: number; leaseSeconds: number; idleMs: number };
   migrateOnStart: boolean;
   secrets: Secrets;
   secretsSource: 'env' | 'data-dir';
@@ -230,6 +232,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const facebook = facebookConfig(env, problems);
+  const engine = {
+    batchSize: Math.max(1, int('ENGINE_BATCH_SIZE', env.ENGINE_BATCH_SIZE, 100, problems)),
+    concurrency: Math.max(1, int('ENGINE_CONCURRENCY', env.ENGINE_CONCURRENCY, 16, problems)),
+    leaseSeconds: Math.max(1, int('ENGINE_LEASE_SECONDS', env.ENGINE_LEASE_SECONDS, 300, problems)),
+    idleMs: Math.max(10, int('ENGINE_IDLE_MS', env.ENGINE_IDLE_MS, 1000, problems)),
+  };
 
   let secrets: Secrets | null = null;
   let secretsSource: Config['secretsSource'] = 'env';
@@ -268,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     dnsServers: (env.DNS_SERVERS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     oauth: { google: googleConfig(env), microsoft: microsoftConfig(env) },
     facebook,
+    engine,
     secrets,
     secretsSource,
   };

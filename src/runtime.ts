@@ -5,7 +5,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { lockDataDir } from './db/datadir-lock.js';
 import { migrate } from './db/migrate.js';
 import { startJobs, type Jobs } from './engine/jobs.js';
-import { startWorker } from './engine/worker.js';
+import { startWorker, type Worker } from './engine/worker.js';
 import type { Deps } from './http/context.js';
 import type { Logger } from './lib/logger.js';
 import { createMailer, type Mailer } from './lib/mailer.js';
@@ -32,6 +32,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
   let jobs: Jobs | null = null;
   let mailer: Mailer | null = null;
   let app: FastifyInstance | null = null;
+  let worker: Worker | null = null;
   try {
     database = await openDatabase(config);
     if (config.migrateOnStart) {
@@ -41,7 +42,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
     jobs = await startJobs(database, { connectionString: config.databaseUrl, log, supervise: role !== 'serve' });
     const deps: Deps = { config, database, db: database.db, log, jobs };
     mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log, production: config.env === 'production' });
-    if (role !== 'serve') await startWorker(deps, mailer);
+    if (role !== 'serve') worker = await startWorker(deps, mailer);
     let url: string | null = null;
     if (role !== 'worker') {
       app = await buildApp(deps);
@@ -50,7 +51,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
       const port = typeof address === 'object' && address ? address.port : config.port;
       url = `http://${browsableHost(config.host)}:${port}`;
     }
-    const opened = { database, jobs, mailer, app };
+    const opened = { database, jobs, mailer, app, worker };
     return {
       app,
       deps,
@@ -58,6 +59,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
       async stop() {
         // Order matters: stop taking requests, let in-flight jobs finish, then close the database.
         await opened.app?.close();
+        await opened.worker?.stop();
         await opened.jobs.stop({ graceful: true, timeoutMs: Math.max(1000, config.shutdownTimeoutMs - 2000) });
         opened.mailer.close();
         await opened.database.close();
@@ -66,6 +68,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
     };
   } catch (err) {
     await app?.close().catch(() => {});
+    await worker?.stop().catch(() => {});
     await jobs?.stop({ graceful: false, timeoutMs: 1000 }).catch(() => {});
     await database?.close().catch(() => {});
     release();

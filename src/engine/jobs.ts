@@ -3,7 +3,7 @@ import type { Database } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 
 /** Every background queue the product uses; each is created at start so sends never race it. */
-export const QUEUES = ['system-mail', 'contact-import', 'inbound-poll', 'messenger-events'] as const;
+export const QUEUES = ['system-mail', 'contact-import', 'inbound-poll', 'messenger-events', 'campaign-tick'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface Jobs {

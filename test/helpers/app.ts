@@ -44,7 +44,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; superv
   const log = opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const jobs = await startJobs(testDb.database, { connectionString: testDb.url, log, supervise: opts.supervise ?? opts.worker ?? false });
   const deps: Deps = { config, database: testDb.database, db: testDb.database.db, log, jobs };
-  if (opts.worker) await startWorker(deps, createMailer({ smtpUrl: null, from: config.mailFrom, log, production: false }));
+  const worker = opts.worker ? await startWorker(deps, createMailer({ smtpUrl: null, from: config.mailFrom, log, production: false })) : null;
   const app = await buildApp(deps, { webDistDir: opts.web ? WEB_DIST_DIR : join(tmpdir(), 'ms-no-web') });
   await app.ready();
   return {
@@ -53,6 +53,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; superv
     testDb,
     async close() {
       await app.close();
+      await worker?.stop();
       await jobs.stop({ graceful: false, timeoutMs: 2000 });
       await testDb.drop();
     },
