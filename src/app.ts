@@ -18,6 +18,7 @@ import { adminRoutes } from './modules/admin/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { campaignRoutes } from './modules/campaigns/routes.js';
 import { importRoutes } from './modules/contacts/import/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(suppressionRoutes);
     await api.register(taskRoutes);
     await api.register(senderRoutes);
+    await api.register(campaignRoutes);
   }, { prefix: '/api/v1' });
 
   await registerWebApp(app, opts.webDistDir ?? WEB_DIST_DIR);
