@@ -12,9 +12,10 @@ export interface Actor {
 export type AuditAction =
   | 'auth.signup' | 'auth.login' | 'auth.login_failed' | 'auth.login_locked' | 'auth.logout' | 'auth.refresh_reuse'
   | 'auth.password_changed' | 'auth.password_reset_requested' | 'auth.password_reset' | 'auth.email_verified'
-  | 'workspace.created' | 'workspace.renamed' | 'member.invited' | 'member.invite_revoked' | 'member.joined'
+  | 'workspace.created' | 'workspace.renamed' | 'workspace.sending_settings_changed' | 'member.invited' | 'member.invite_revoked' | 'member.joined'
   | 'member.role_changed' | 'member.removed' | 'api_key.created' | 'api_key.revoked'
-  | 'contacts.exported' | 'contact.gdpr_exported' | 'contact.erased';
+  | 'contacts.exported' | 'contact.gdpr_exported' | 'contact.erased'
+  | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.stopped' | 'campaign.deleted' | 'campaign.message_resolved';
 
 export interface AuditEntry {
   workspaceId?: string | null;

@@ -7,7 +7,7 @@ import { REFRESH_COOKIE } from '../../http/access.js';
 import { AppError, unauthorized } from '../../lib/problems.js';
 import { refreshTokens } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { listUserWorkspaces } from '../workspaces/workspaces.js';
+import { listUserWorkspaces, workspaceView } from '../workspaces/workspaces.js';
 import * as accounts from './accounts.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
 import { email, password, personName, userOut, workspaceOut } from './schemas.js';
@@ -37,7 +37,7 @@ export async function authRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { user, workspace, tokens } = await accounts.signup(deps, request.body, meta(request));
     setSessionCookies(reply, deps.config, tokens);
-    return reply.status(201).send({ user: accounts.publicUser(user), workspace: { id: workspace.id, name: workspace.name, role: 'owner' as const, createdAt: workspace.createdAt.toISOString() } });
+    return reply.status(201).send({ user: accounts.publicUser(user), workspace: workspaceView(workspace, 'owner') });
   });
 
   r.post('/auth/login', {

@@ -14,4 +14,8 @@ export const userOut = z.object({
 });
 
 export const roleEnum = z.enum(['owner', 'admin', 'member']);
-export const workspaceOut = z.object({ id: z.uuid(), name: z.string(), role: roleEnum, createdAt: z.string() });
+/** A workspace as its members see it, with the sending settings every campaign uses. */
+export const workspaceOut = z.object({
+  id: z.uuid(), name: z.string(), role: roleEnum, createdAt: z.string(),
+  postalAddress: z.string().nullable(), trackingDomain: z.string().nullable(),
+});

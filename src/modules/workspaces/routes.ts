@@ -5,11 +5,19 @@ import { actorOf, requireUser, requireWorkspace } from '../../http/context.js';
 import { roleEnum, workspaceOut } from '../auth/schemas.js';
 import { acceptInvite, createInvite, describeInvite, listInvites, revokeInvite } from './invites.js';
 import { changeMemberRole, listMembers, removeMember } from './members.js';
-import { createWorkspace, listUserWorkspaces, renameWorkspace, switchWorkspace } from './workspaces.js';
+import { createWorkspace, getWorkspace, listUserWorkspaces, switchWorkspace, updateWorkspace } from './workspaces.js';
 
 const tags = ['workspaces'];
 const workspaceName = z.string().trim().min(1, { error: 'is required' }).max(100, { error: 'must be at most 100 characters' });
 const idParams = z.object({ id: z.uuid({ error: 'must be a workspace id' }) });
+/** The footer line every campaign email carries; line breaks are fine, other control characters are not. */
+const postalAddress = z.string().trim().max(500, { error: 'must be at most 500 characters' })
+  .refine((v) => v === '' || v.length >= 10, { error: 'is too short to be a postal address' })
+  .refine((v) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(v), { error: 'must not contain control characters' });
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+/** Open, click and unsubscribe links use this host (a CNAME to this server): a bare host name, no scheme, port or path. */
+const trackingDomain = z.string().trim().toLowerCase()
+  .refine((v) => v === '' || HOST_NAME.test(v.replace(/\.$/, '')), { error: 'must be a host name such as track.example.com (no scheme, port or path)' });
 const memberOut = z.object({ userId: z.uuid(), email: z.string(), name: z.string(), role: roleEnum, joinedAt: z.string() });
 const inviteOut = z.object({ id: z.uuid(), email: z.string(), role: roleEnum, createdAt: z.string(), expiresAt: z.string() });
 const person = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
@@ -31,14 +39,20 @@ export async function workspaceRoutes(app: FastifyInstance) {
     return reply.status(201).send(await createWorkspace(db, { ...actorOf(request), userId: auth.userId }, request.body.name));
   });
 
+  r.get('/workspaces/:id', {
+    config: { access: { permission: 'workspace.read', workspaceParam: 'id' } },
+    schema: { tags, summary: 'One workspace, with its sending settings', params: idParams, response: { 200: workspaceOut } },
+  }, async (request) => getWorkspace(db, requireWorkspace(request)));
+
   r.patch('/workspaces/:id', {
     config: { access: { permission: 'workspace.update', workspaceParam: 'id' } },
-    schema: { tags, summary: 'Rename a workspace', params: idParams, body: z.object({ name: workspaceName }), response: { 200: workspaceOut } },
-  }, async (request) => {
-    const scope = requireWorkspace(request);
-    const ws = await renameWorkspace(db, actorOf(request), scope.workspaceId, request.body.name);
-    return { id: ws.id, name: ws.name, role: scope.role, createdAt: ws.createdAt.toISOString() };
-  });
+    schema: {
+      tags, summary: 'Rename a workspace or change its sending settings (postal address, tracking domain)', params: idParams,
+      body: z.object({ name: workspaceName.optional(), postalAddress: postalAddress.nullable().optional(), trackingDomain: trackingDomain.nullable().optional() })
+        .refine((b) => b.name !== undefined || b.postalAddress !== undefined || b.trackingDomain !== undefined, { error: 'give at least one of name, postalAddress, trackingDomain' }),
+      response: { 200: workspaceOut },
+    },
+  }, async (request) => updateWorkspace(db, actorOf(request), requireWorkspace(request), request.body));
 
   r.post('/workspaces/:id/switch', {
     config: { access: { permission: 'workspace.read', workspaceParam: 'id' } },
