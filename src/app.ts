@@ -25,6 +25,7 @@ import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
 import { senderRoutes } from './modules/senders/routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { trackingRoutes } from './modules/tracking/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -65,6 +66,8 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
   registerAccessControl(app, deps);
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { metrics });
+  // Unsubscribe, open and click links in sent mail: outside /api/v1, on any host.
+  await app.register(trackingRoutes);
 
   await app.register(async (api) => {
     await api.register(authRoutes);
