@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 type Check = { key: string; ok: boolean; message: string };
-const byKey = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.key, c]));
+type CheckKey = 'postal_address' | 'senders' | 'steps' | 'audience' | 'unsubscribe' | 'variables';
+const byKey = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.key, c])) as Record<CheckKey, Check>;
 const query = async <T>(text: string, params: unknown[]) => (await t.deps.database.sql.query<T>(text, params)).rows;
 
 describe(`campaign launch (${engineName})`, () => {
