@@ -23,6 +23,8 @@ import { importRoutes } from './modules/contacts/import/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
 import { senderRoutes } from './modules/senders/routes.js';
+import { messengerRoutes } from './modules/messenger/routes.js';
+import { messengerWebhookRoutes } from './modules/messenger/webhook-routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { trackingRoutes } from './modules/tracking/routes.js';
@@ -80,6 +82,8 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(suppressionRoutes);
     await api.register(taskRoutes);
     await api.register(senderRoutes);
+    await api.register(messengerRoutes);
+    await api.register(messengerWebhookRoutes);
     await api.register(campaignRoutes);
   }, { prefix: '/api/v1' });
 

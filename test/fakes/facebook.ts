@@ -342,6 +342,12 @@ export async function startFakeFacebook(opts: { appId?: string; appSecret?: stri
     }
     if (req.method === 'POST' && path === '/me/messages') return sendApi(info, body, res);
     if (req.method === 'POST' && (m = /^\/(\d+)\/subscribed_apps$/.exec(path))) return subscribedApps(info, m[1]!, q, res);
+    if (req.method === 'DELETE' && (m = /^\/(\d+)\/subscribed_apps$/.exec(path))) {
+      if (!requirePageToken(info, res)) return;
+      if (info.pageId !== m[1]) return graphError(res, oauth(403, 200, '(#200) The page access token does not belong to this page'));
+      state.subscriptions.delete(m[1]!);
+      return json(res, 200, { success: true });
+    }
     if (req.method === 'GET' && (m = /^\/(\d+)\/subscribed_apps$/.exec(path))) {
       if (!requirePageToken(info, res)) return;
       const fields = state.subscriptions.get(m[1]!);

@@ -6,5 +6,5 @@
 export { appSecretProof, graphRequest, type GraphSettings } from './client.js';
 export { classifyGraphError, type GraphFailure, type GraphFailureKind, type GraphResult } from './errors.js';
 export { getProfile, type MessengerProfile } from './profile.js';
-export { exchangeCode, exchangeToken, getPermissions, listPages, loginDialogUrl, subscribeApp, LOGIN_SCOPES, REQUIRED_PERMISSIONS, WEBHOOK_FIELDS, type ManagedPage, type UserToken } from './pages.js';
+export { exchangeCode, exchangeToken, getPermissions, listPages, loginDialogUrl, subscribeApp, unsubscribeApp, LOGIN_SCOPES, REQUIRED_PERMISSIONS, WEBHOOK_FIELDS, type ManagedPage, type UserToken } from './pages.js';
 export { sendMessage, MAX_TEXT_LENGTH, type MessageTag, type MessagingType, type SendMessageInput, type SendMessageResult } from './send-message.js';

@@ -84,3 +84,10 @@ export async function subscribeApp(s: GraphSettings, pageId: string, pageToken: 
   if (res.data.success !== true) return { ok: false, kind: 'permanent', code: null, subcode: null, status: 200, message: 'Facebook did not confirm the webhook subscription' };
   return { ok: true, data: { success: true } };
 }
+
+/** Stops webhook deliveries for the page to our app (DELETE /{page-id}/subscribed_apps). */
+export async function unsubscribeApp(s: GraphSettings, pageId: string, pageToken: string): Promise<GraphResult<{ success: boolean }>> {
+  const res = await graphRequest<{ success?: boolean }>(s, { method: 'DELETE', path: `/${pageId}/subscribed_apps`, accessToken: pageToken });
+  if (!res.ok) return res;
+  return { ok: true, data: { success: res.data.success === true } };
+}
