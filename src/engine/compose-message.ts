@@ -4,6 +4,7 @@ import { contactVariables, renderTemplate, TemplateError, type TemplateVars } fr
 import type { SenderRow } from '../modules/senders/senders.js';
 import { decorateBody } from '../modules/tracking/decorate-body.js';
 import type { TrackingKeys } from '../modules/tracking/tokens.js';
+import { trackingBaseUrl } from '../modules/tracking/tracking-url.js';
 import type { Candidate } from './claim-messages.js';
 
 export interface StepVariant {
@@ -80,7 +81,7 @@ export function composeMessage(input: { candidate: Candidate; sender: SenderRow;
   const decorated = decorateBody({
     text, html, messageId: c.id, keys: input.keys,
     trackOpens: c.track_opens, trackClicks: c.track_clicks,
-    baseUrl: c.tracking_domain ? `https://${c.tracking_domain}` : input.publicUrl,
+    baseUrl: trackingBaseUrl(input.publicUrl, c.tracking_domain),
     postalAddress: c.postal_address ?? '',
     unsubscribeMailto: sender.email,
   });

@@ -3,6 +3,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Config, OAuthProviderConfig } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { oauthStates, senderAccounts } from '../../db/schema/index.js';
+import { resumeSenderMessages } from '../../engine/sender-messages.js';
 import { decrypt, encrypt } from '../../lib/crypto.js';
 import { AppError } from '../../lib/problems.js';
 import { sha256 } from '../../lib/tokens.js';
@@ -127,6 +128,7 @@ export async function completeOAuth(db: Db, config: Config, provider: OAuthProvi
       tokenExpiresAt: new Date(Date.now() + tokens.expires_in * 1000), scopes: granted,
       status: 'active', statusReason: null, updatedAt: new Date(),
     }).where(eq(senderAccounts.id, id)).returning();
+    if (existing) await resumeSenderMessages(tx, id);
     return { sender: saved!, reconnected: Boolean(existing), workspaceId: pending.workspaceId };
   });
 }

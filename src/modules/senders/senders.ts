@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Secrets } from '../../config.js';
 import type { Db } from '../../db/client.js';
+import { resumeSenderMessages } from '../../engine/sender-messages.js';
 import { senderAccounts, type SenderStatus } from '../../db/schema/index.js';
 import { conflict, notFound, validationFailed } from '../../lib/problems.js';
 import { decrypt, encrypt } from '../../lib/crypto.js';
@@ -140,6 +141,8 @@ export async function updateSender(db: Db, secrets: Secrets, workspaceId: string
 export async function setSenderStatus(db: Db, workspaceId: string, id: string, status: SenderStatus, reason: string | null) {
   await getSender(db, workspaceId, id);
   const [row] = await db.update(senderAccounts).set({ status, statusReason: reason, updatedAt: new Date() }).where(eq(senderAccounts.id, id)).returning();
+  // Back in service: the follow-ups that waited for this inbox go back in the queue.
+  if (status === 'active') await resumeSenderMessages(db, id);
   return row!;
 }
 

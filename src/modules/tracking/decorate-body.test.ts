@@ -191,14 +191,14 @@ describe('detectAutomated', () => {
   const check = (userAgent: string | null, over: Partial<{ method: string; sentAt: Date | null; now: Date }> = {}) =>
     detectAutomated({ userAgent, method: 'GET', sentAt, now: later, ...over });
 
-  it('lets a person through', () => {
+  it('lets a person through, including Gmail and Yahoo image proxies (they fetch when the person opens)', () => {
     expect(check(chrome)).toBeNull();
+    expect(check('Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)')).toBeNull();
+    expect(check('YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html')).toBeNull();
   });
 
   it('flags image proxies, privacy proxies, scanners, libraries and bots', () => {
-    expect(check('Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)')).toBe('google-image-proxy');
     expect(check('Mozilla/5.0')).toBe('apple-privacy-proxy');
-    expect(check('YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html')).toBe('yahoo-proxy');
     expect(check('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/42.0.2311.135 Safari/537.36 Edge/12.246 Mozilla/5.0')).toBe('outlook-proxy');
     for (const s of ['Barracuda Sentinel (EE)', 'Mimecast URL Protect', 'Proofpoint URL Defense']) expect(check(s)).toBe('security-scanner');
     for (const s of ['python-requests/2.31', 'curl/8.5.0', 'Go-http-client/1.1', 'Mozilla/5.0 HeadlessChrome/120']) expect(check(s)).toBe('http-library');

@@ -9,9 +9,6 @@ export const AUTOMATED_WINDOW_MS = 2000;
 
 /** User-agent patterns, checked in order; the first match names the reason. */
 const AGENT_PATTERNS: [reason: string, pattern: RegExp][] = [
-  // Gmail fetches images through its proxy ("…(via ggpht.com GoogleImageProxy)").
-  ['google-image-proxy', /GoogleImageProxy|ggpht\.com/i],
-  ['yahoo-proxy', /YahooMailProxy/i],
   // The agent Microsoft's Outlook.com / Exchange Online fetches and link checks use.
   ['outlook-proxy', /Edge\/12\.246 Mozilla\/5\.0$|OutlookImageProxy|Microsoft Office Existence Discovery|Microsoft Office Protocol Discovery/i],
   ['security-scanner', /barracuda|mimecast|proofpoint|ironport|messagelabs|symantec|forcepoint|trend ?micro|sophos|fortinet|fortigate|mcafee|trellix|fireeye|zscaler|checkpoint|avanan|cloudmark|spamtitan|vadesecure|hornetsecurity|mailscanner/i],
@@ -27,7 +24,11 @@ export interface AutomatedInput {
   now: Date;
 }
 
-/** The reason this request looks automated, or null for what looks like a person. */
+/**
+ * The reason this request looks automated, or null for what looks like a person. Gmail's and
+ * Yahoo's image proxies are not in the list on purpose: they fetch when the person opens the
+ * message (then cache), so they are that person's open; Apple's relays fetch on delivery.
+ */
 export function detectAutomated(input: AutomatedInput): string | null {
   if (input.method === 'HEAD') return 'head-request';
   const agent = input.userAgent?.trim() ?? '';

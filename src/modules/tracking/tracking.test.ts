@@ -11,7 +11,8 @@ let t: TestApp;
 let keys: TrackingKeys;
 let workspaceId: string;
 const HUMAN = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0 Safari/537.36';
-const GOOGLE_PROXY = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
+/** Apple Mail Privacy Protection's relays fetch every image on delivery with a bare agent. */
+const APPLE_MPP = 'Mozilla/5.0';
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -249,11 +250,11 @@ describe(`open pixel (${engineName})`, () => {
     expect(res.rawPayload.length).toBe(43);
   };
 
-  it('flags the Gmail image proxy as automated and creates no opened event; a person opening creates one, once', async () => {
+  it('flags an Apple Mail Privacy Protection prefetch as automated and creates no opened event; a person opening creates one, once', async () => {
     const m = await sentMessage();
-    expectGif(await request('GET', m.openPath, { headers: { 'user-agent': GOOGLE_PROXY } }));
+    expectGif(await request('GET', m.openPath, { headers: { 'user-agent': APPLE_MPP } }));
     let rows = await sql(`SELECT kind, automated, metadata->>'automatedReason' AS reason FROM tracking_events WHERE message_id = $1`, [m.messageId]);
-    expect(rows).toEqual([{ kind: 'open', automated: true, reason: 'google-image-proxy' }]);
+    expect(rows).toEqual([{ kind: 'open', automated: true, reason: 'apple-privacy-proxy' }]);
     expect(await sql(`SELECT id FROM contact_events WHERE contact_id = $1`, [m.contactId])).toEqual([]);
 
     expectGif(await request('GET', m.openPath, { headers: { 'user-agent': HUMAN } }));
