@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { campaigns } from '../../db/schema/index.js';
-import { resumeCampaignMessages } from '../../engine/record-results.js';
+import { resumeCampaignMessages } from '../../engine/sender-messages.js';
 import { conflict } from '../../lib/problems.js';
 import { recordAudit, type Actor } from '../audit/record-audit.js';
 import { campaignView, findCampaign } from './get-campaign.js';
