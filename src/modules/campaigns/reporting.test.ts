@@ -167,8 +167,19 @@ describe(`campaign reporting (${engineName})`, () => {
     expect((await query<{ status: string }>(`SELECT status FROM enrollments WHERE id = $1`, [skip.enrollmentId]))[0]!.status).toBe('stopped');
 
     expect((await resolve(skip.id, 'explode')).status).toBe(422);
+
+    // Settled after the campaign finished: a resend reopens it so the engine sends it; a stopped campaign sends nothing.
+    const fifth = await addContact(client, { email: 'late@acme.io' });
+    const late = await insertMessage(t.deps.database, { workspaceId, campaignId: campaign.id, contactId: fifth, stepPosition: 1, status: 'uncertain', sendAt: D1 });
+    await query(`UPDATE campaigns SET status = 'finished', finished_at = now() WHERE id = $1`, [campaign.id]);
+    expect((await resolve(late.id, 'resend')).status).toBe(200);
+    expect((await client.get(`${API}/campaigns/${campaign.id}`)).body).toMatchObject({ status: 'running', finishedAt: null });
+    await query(`UPDATE messages SET status = 'uncertain' WHERE id = $1`, [late.id]);
+    await query(`UPDATE campaigns SET status = 'stopped' WHERE id = $1`, [campaign.id]);
+    expect((await resolve(late.id, 'resend')).status).toBe(409);
+    expect((await resolve(late.id, 'skip')).status).toBe(200);
     expect((await resolve('00000000-0000-4000-8000-000000000000', 'skip')).status).toBe(404);
     const audit = await query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'campaign.message_resolved' AND workspace_id = $1`, [workspaceId]);
-    expect(audit[0]!.n).toBe(3);
+    expect(audit[0]!.n).toBe(5);
   });
 });

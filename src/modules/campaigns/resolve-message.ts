@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, exists, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { enrollments, messages } from '../../db/schema/index.js';
+import { campaigns, enrollments, messages } from '../../db/schema/index.js';
 import { recordSent } from '../../engine/record-results.js';
 import { conflict, notFound } from '../../lib/problems.js';
 import { recordAudit, type Actor } from '../audit/record-audit.js';
@@ -14,9 +14,11 @@ export type ResolveAction = 'mark_sent' | 'resend' | 'skip';
  * - mark_sent: it did go out; recorded exactly as a send (the sequence moves on);
  * - resend: back in the queue now, attempts kept, same Message-ID;
  * - skip: not sent, and the contact's sequence stops here (it never jumps a step).
+ * Resending in a stopped campaign is refused; in a finished one, new work reopens it.
  */
 export async function resolveMessage(db: Db, actor: Actor, workspaceId: string, campaignId: string, messageId: string, action: ResolveAction, now = new Date()) {
-  await findCampaign(db, workspaceId, campaignId);
+  const campaign = await findCampaign(db, workspaceId, campaignId);
+  if (action === 'resend' && campaign.status === 'stopped') throw conflict('This campaign is stopped; nothing in it is sent any more.', [{ field: 'action', message: 'cannot resend in a stopped campaign' }]);
   const resolved = await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [m] = await t.select({ id: messages.id, status: messages.status, enrollmentId: messages.enrollmentId, stepPosition: messages.stepPosition }).from(messages)
@@ -33,6 +35,13 @@ export async function resolveMessage(db: Db, actor: Actor, workspaceId: string, 
       await t.update(messages).set({ status: 'skipped', reason: 'skipped by user', leaseUntil: null, leasedBy: null, updatedAt: now }).where(eq(messages.id, m.id));
       await t.update(enrollments).set({ status: 'stopped', stopReason: `step ${m.stepPosition} skipped by user`, updatedAt: now })
         .where(and(eq(enrollments.id, m.enrollmentId), eq(enrollments.status, 'active')));
+    }
+    // Uncertain messages are often settled after the campaign finished: new work reopens it
+    // (the engine claims only for running campaigns and finishes it again when done).
+    if (action !== 'skip') {
+      await t.update(campaigns).set({ status: 'running', finishedAt: null, updatedAt: now })
+        .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, 'finished'),
+          exists(t.select({ one: sql`1` }).from(messages).where(and(eq(messages.enrollmentId, m.enrollmentId), eq(messages.status, 'scheduled'))))));
     }
     return m;
   });
