@@ -4,7 +4,10 @@ import { TestClient } from '../../../test/helpers/client.js';
 import { engineName } from '../../../test/helpers/db.js';
 import { connectPages, messengerEnv, postWebhook } from '../../../test/helpers/messenger.js';
 import { startFakeFacebook, type FakeFacebook } from '../../../test/fakes/facebook.js';
+import { randomBytes } from 'node:crypto';
+import { keyIdOf } from '../../lib/crypto.js';
 import { openPageToken, type PageRow } from './pages.js';
+import { reencryptPageTokens } from './rotate-page-tokens.js';
 
 let t: TestApp;
 let fb: FakeFacebook;
@@ -170,6 +173,23 @@ describe(`connect Facebook Pages (${engineName})`, () => {
     bot.apiKey = (await c.post('/api/v1/api-keys', { name: 'k', role: 'admin' })).body.key;
     expect((await bot.get('/api/v1/pages')).status).toBe(200);
     expect((await bot.get('/api/v1/channels/facebook/oauth/start')).status).toBe(403);
+  });
+});
+
+describe(`page tokens and key rotation (${engineName})`, () => {
+  it('re-seals every page token under the new active key; they still open to the same token', async () => {
+    const { c, workspaceId } = await signedUp();
+    await connectPages(c);
+    const secrets = t.deps.config.secrets;
+    secrets.encryptionKeys.k2 = randomBytes(32).toString('base64');
+    secrets.encryptionKeyId = 'k2';
+    const first = await reencryptPageTokens(t.deps.db, secrets);
+    expect(first.rotated).toBeGreaterThanOrEqual(2);
+    for (const row of await pageRows(workspaceId)) {
+      expect(keyIdOf(row.accessTokenEnc)).toBe('k2');
+      expect(openPageToken(secrets, row)).toBe(fb.pageToken(row.pageId));
+    }
+    expect((await reencryptPageTokens(t.deps.db, secrets)).rotated).toBe(0);
   });
 });
 
