@@ -7,6 +7,8 @@ import { openChannel } from './open-channel.js';
 import { idParams } from '../contacts/schemas.js';
 import { checkDomain, createResolver } from './domain-check.js';
 import * as senders from './senders.js';
+import { senderStats } from './sender-stats.js';
+import { sendTestEmail } from './send-test-email.js';
 
 const tags = ['senders'];
 const hostname = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, { error: 'must be a host name' });
@@ -34,6 +36,7 @@ const senderOut = z.object({
     warmup: z.object({ enabled: z.boolean(), start: z.number(), increment: z.number(), max: z.number(), startedAt: z.string().nullable() }),
   }),
   todayCap: z.number(), createdAt: z.string(), updatedAt: z.string(),
+  stats: z.object({ sentToday: z.number(), sent30d: z.number(), bounced30d: z.number(), replied30d: z.number(), bounceRate: z.number(), replyRate: z.number() }).optional(),
 });
 const recordCheck = z.object({ status: z.enum(['pass', 'fail']), record: z.string().nullable(), detail: z.string() });
 
@@ -45,7 +48,10 @@ export async function senderRoutes(app: FastifyInstance) {
   r.get('/senders', {
     config: { access: { permission: 'senders.read' } },
     schema: { tags, summary: 'Connected sending accounts (secrets never included)', response: { 200: z.object({ items: z.array(senderOut) }) } },
-  }, async (request) => ({ items: await senders.listSenders(db, ws(request)) }));
+  }, async (request) => {
+    const stats = await senderStats(db, ws(request));
+    return { items: (await senders.listSenders(db, ws(request))).map((s) => ({ ...s, stats: stats.get(s.id) })) };
+  });
 
   r.post('/senders', {
     config: { access: { permission: 'senders.manage' } },
@@ -59,7 +65,7 @@ export async function senderRoutes(app: FastifyInstance) {
   r.get('/senders/:id', {
     config: { access: { permission: 'senders.read' } },
     schema: { tags, summary: 'One sending account', params: idParams, response: { 200: senderOut } },
-  }, async (request) => senders.senderView(await senders.getSender(db, ws(request), request.params.id)));
+  }, async (request) => ({ ...senders.senderView(await senders.getSender(db, ws(request), request.params.id)), stats: (await senderStats(db, ws(request))).get(request.params.id) }));
 
   r.patch('/senders/:id', {
     config: { access: { permission: 'senders.manage' } },
@@ -102,6 +108,15 @@ export async function senderRoutes(app: FastifyInstance) {
       await channel.close();
     }
   });
+
+  r.post('/senders/:id/test-send', {
+    config: { access: { permission: 'senders.manage' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      tags, summary: 'Send one test message from this account to an address you choose; the server\'s exact answer is returned', params: idParams,
+      body: z.object({ to: z.email({ error: 'must be a valid email address' }) }),
+      response: { 200: z.object({ ok: z.boolean(), detail: z.string(), kind: z.string().optional() }) },
+    },
+  }, async (request) => sendTestEmail(app.deps, await senders.getSender(db, ws(request), request.params.id), request.body.to));
 
   r.get('/senders/:id/domain-check', {
     config: { access: { permission: 'senders.read' } },
