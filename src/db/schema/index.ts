@@ -4,3 +4,4 @@ export * from './contacts.js';
 export * from './senders.js';
 export * from './campaigns.js';
 export * from './inbox.js';
+export * from './billing.js';
