@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** Every setting the process reads from the environment, in one typed object. */
+/** Every setting the process reads from the environment, in one typed object (each variable is described in config-variables.ts). */
 export interface OAuthProviderConfig {
   clientId: string;
   clientSecret: string;
@@ -27,6 +27,38 @@ export interface FacebookConfig {
   oauthUrl: string;
 }
 
+/** What one plan allows; null = no limit. Messages count email and Messenger sends per calendar month (UTC). */
+export interface PlanLimits {
+  messagesPerMonth: number | null;
+  senders: number | null;
+  pages: number | null;
+  contacts: number | null;
+  seats: number | null;
+}
+
+export interface Plan {
+  key: string;
+  name: string;
+  /** Stripe price id (recurring); null for the free plan, which is never bought. */
+  priceId: string | null;
+  limits: PlanLimits;
+}
+
+/** Stripe billing (hosted edition); null when STRIPE_SECRET_KEY is unset: a self-hosted instance without limits. */
+export interface BillingConfig {
+  secretKey: string;
+  /** Verifies POST /api/v1/webhooks/stripe; required in production. */
+  webhookSecret: string | null;
+  /** Where the SDK sends API calls (tests point it at test/fakes/stripe.ts); null = api.stripe.com. */
+  api: { host: string; port: number; protocol: 'http' | 'https' } | null;
+  /** Every plan, the free one first. */
+  plans: Plan[];
+  /** Workspaces without a live subscription, and those whose grace period ran out, get these limits. */
+  freePlan: Plan;
+  /** After a failed payment the paid limits hold this long. */
+  graceDays: number;
+}
+
 export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
@@ -40,6 +72,8 @@ export interface Config {
   smtpUrl: string | null;
   mailFrom: string;
   metricsToken: string | null;
+  /** A worker's own /metrics and /health port (it has no API); null = none. */
+  metricsPort: number | null;
   logLevel: string;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
@@ -51,6 +85,8 @@ export interface Config {
   oauth: { google: OAuthProviderConfig | null; microsoft: OAuthProviderConfig | null };
   /** Facebook Messenger channel; null when not configured (its routes then answer 503). */
   facebook: FacebookConfig | null;
+  /** Stripe billing and plan limits; null = self-hosted (no limits, no billing routes). */
+  billing: BillingConfig | null;
   /** The sending engine's knobs (see engine/dispatcher.ts). */
   engine: { batchSize: number; concurrency: number; leaseSeconds: number; idleMs: number };
   migrateOnStart: boolean;
@@ -138,6 +174,76 @@ function facebookConfig(env: Env, problems: string[]): FacebookConfig | null {
     graphUrl: (env.FACEBOOK_GRAPH_URL || 'https://graph.facebook.com').replace(/\/$/, ''),
     apiVersion,
     oauthUrl: (env.FACEBOOK_OAUTH_URL || 'https://www.facebook.com').replace(/\/$/, ''),
+  };
+}
+
+const LIMIT_KEYS = ['messagesPerMonth', 'senders', 'pages', 'contacts', 'seats'] as const;
+
+/** Plans when BILLING_PLANS is unset: Free plus every paid plan whose STRIPE_PRICE_<KEY> is set. */
+const DEFAULT_PLANS: (Omit<Plan, 'priceId'> & { priceEnv: string | null })[] = [
+  { key: 'free', name: 'Free', priceEnv: null, limits: { messagesPerMonth: 500, senders: 1, pages: 1, contacts: 500, seats: 1 } },
+  { key: 'starter', name: 'Starter', priceEnv: 'STRIPE_PRICE_STARTER', limits: { messagesPerMonth: 10_000, senders: 3, pages: 2, contacts: 5_000, seats: 3 } },
+  { key: 'pro', name: 'Pro', priceEnv: 'STRIPE_PRICE_PRO', limits: { messagesPerMonth: 50_000, senders: 10, pages: 5, contacts: 50_000, seats: 10 } },
+  { key: 'agency', name: 'Agency', priceEnv: 'STRIPE_PRICE_AGENCY', limits: { messagesPerMonth: 250_000, senders: 50, pages: 25, contacts: 250_000, seats: 50 } },
+];
+
+/** BILLING_PLANS: a JSON array of { key, name, priceId, limits: { messagesPerMonth, senders, pages, contacts, seats } } (null = unlimited). */
+function parsePlans(env: Env, problems: string[]): Plan[] {
+  if (!env.BILLING_PLANS) {
+    return DEFAULT_PLANS.flatMap(({ priceEnv, ...p }) => {
+      const priceId = priceEnv ? env[priceEnv] || null : null;
+      return priceEnv && !priceId ? [] : [{ ...p, priceId }];
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(env.BILLING_PLANS);
+  } catch {
+    problems.push('BILLING_PLANS must be a JSON array of plans');
+    return [];
+  }
+  const plans: Plan[] = [];
+  for (const [i, item] of (Array.isArray(raw) ? raw : [null]).entries()) {
+    const p = item as Partial<Plan> | null;
+    const limits = (p?.limits ?? {}) as Record<string, unknown>;
+    const badLimit = LIMIT_KEYS.find((k) => limits[k] !== null && !(Number.isInteger(limits[k]) && (limits[k] as number) >= 0));
+    if (!p || typeof p.key !== 'string' || !/^[a-z0-9_-]{1,32}$/.test(p.key) || typeof p.name !== 'string' || !p.name || (p.priceId !== null && typeof p.priceId !== 'string') || badLimit) {
+      problems.push(`BILLING_PLANS[${i}] must be { key (a-z0-9_-), name, priceId (string or null), limits: { ${LIMIT_KEYS.join(', ')} } } with each limit a non-negative integer or null${badLimit ? ` (${badLimit} is not)` : ''}`);
+      continue;
+    }
+    plans.push({ key: p.key, name: p.name, priceId: p.priceId ?? null, limits: Object.fromEntries(LIMIT_KEYS.map((k) => [k, limits[k] as number | null])) as unknown as PlanLimits });
+  }
+  if (new Set(plans.map((p) => p.key)).size !== plans.length) problems.push('BILLING_PLANS has two plans with the same key');
+  return plans;
+}
+
+function billingConfig(env: Env, production: boolean, problems: string[]): BillingConfig | null {
+  if (!env.STRIPE_SECRET_KEY) return null;
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.test(env.STRIPE_SECRET_KEY)) problems.push('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_live_… / sk_test_… / rk_…)');
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || null;
+  if (production && !webhookSecret) problems.push('STRIPE_WEBHOOK_SECRET is missing: with STRIPE_SECRET_KEY set, Stripe webhooks must be verified (copy the signing secret whsec_… of the endpoint $PUBLIC_URL/api/v1/webhooks/stripe)');
+  let api: BillingConfig['api'] = null;
+  if (env.STRIPE_API_BASE) {
+    try {
+      const url = new URL(env.STRIPE_API_BASE);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+      const protocol = url.protocol === 'http:' ? 'http' : 'https';
+      api = { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
+    } catch {
+      problems.push(`STRIPE_API_BASE must be an http(s) URL like https://api.stripe.com (got "${env.STRIPE_API_BASE}")`);
+    }
+  }
+  const plans = parsePlans(env, problems);
+  const free = plans.filter((p) => p.priceId === null);
+  if (plans.length && free.length !== 1) problems.push('exactly one billing plan must have no Stripe price (the free plan workspaces fall back to)');
+  if (new Set(plans.flatMap((p) => (p.priceId ? [p.priceId] : []))).size !== plans.filter((p) => p.priceId).length) problems.push('two billing plans share a Stripe price id');
+  if (production && plans.length && plans.every((p) => !p.priceId)) problems.push('no paid plan has a Stripe price id: set STRIPE_PRICE_STARTER / _PRO / _AGENCY or BILLING_PLANS');
+  const freePlan = free[0] ?? { key: 'free', name: 'Free', priceId: null, limits: DEFAULT_PLANS[0]!.limits };
+  return {
+    secretKey: env.STRIPE_SECRET_KEY, webhookSecret, api,
+    plans: [freePlan, ...plans.filter((p) => p !== freePlan)],
+    freePlan,
+    graceDays: int('BILLING_GRACE_DAYS', env.BILLING_GRACE_DAYS, 7, problems),
   };
 }
 
@@ -232,6 +338,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const facebook = facebookConfig(env, problems);
+  const billing = billingConfig(env, production, problems);
   const engine = {
     batchSize: Math.max(1, int('ENGINE_BATCH_SIZE', env.ENGINE_BATCH_SIZE, 100, problems)),
     concurrency: Math.max(1, int('ENGINE_CONCURRENCY', env.ENGINE_CONCURRENCY, 16, problems)),
@@ -268,6 +375,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'MessageSender <no-reply@localhost>',
     metricsToken: env.METRICS_TOKEN || null,
+    metricsPort: env.METRICS_PORT ? int('METRICS_PORT', env.METRICS_PORT, 0, []) || null : null,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1024 * 1024, []),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 15000, []),
@@ -276,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
     dnsServers: (env.DNS_SERVERS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     oauth: { google: googleConfig(env), microsoft: microsoftConfig(env) },
     facebook,
+    billing,
     engine,
     secrets,
     secretsSource,
