@@ -58,6 +58,19 @@ describe.skipIf(!browserAvailable || !dovecot.ok)(`sending accounts in Chromium 
     expect(rows).toEqual([{ email: 'rep@outreach.test', smtp_password_enc: expect.stringMatching(/^enc:v1:/) }]);
   });
 
+  it('sends a test email from the account and shows the server\'s answer; the row shows today\'s sends', async () => {
+    await page.getByRole('dialog', { name: /Test connection/ }).getByRole('button', { name: 'Done' }).click();
+    const row = page.getByRole('listitem', { name: 'rep@outreach.test' });
+    await expect.poll(() => row.textContent()).toMatch(/No sends yet/);
+    await row.getByRole('button', { name: 'Actions for rep@outreach.test' }).click();
+    await page.getByRole('menuitem', { name: 'Send a test email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send a test email' });
+    await dialog.getByLabel('Send to').fill('rita.inbox@outreach.test');
+    await dialog.getByRole('button', { name: 'Send test' }).click();
+    await expect.poll(() => dialog.textContent(), { timeout: 30_000 }).toMatch(/Sent[\s\S]*250/);
+    expect(smtp.received.at(-1)!.to).toEqual(['rita.inbox@outreach.test']);
+  });
+
   it('ran without page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -15,6 +15,21 @@ export interface SenderWarmup {
   startedAt: string | null;
 }
 
+export interface SenderStats {
+  sentToday: number;
+  sent30d: number;
+  bounced30d: number;
+  replied30d: number;
+  bounceRate: number;
+  replyRate: number;
+}
+
+export interface TestSendResult {
+  ok: boolean;
+  detail: string;
+  kind?: string;
+}
+
 export interface Sender {
   id: string;
   kind: SenderKind;
@@ -35,6 +50,8 @@ export interface Sender {
   };
   /** Today's effective limit: the daily cap, or less while warming up. */
   todayCap: number;
+  /** Health figures (lists and single reads only). */
+  stats?: SenderStats;
   createdAt: string;
   updatedAt: string;
 }
@@ -104,6 +121,7 @@ export const pauseSender = (id: string) => api.post<Sender>(`${senderPath(id)}/p
 export const resumeSender = (id: string) => api.post<Sender>(`${senderPath(id)}/resume`);
 export const deleteSender = (id: string) => api.delete(senderPath(id));
 export const testSender = (id: string) => api.post<ConnectionTestResult>(`${senderPath(id)}/test`);
+export const sendTestEmail = ({ id, to }: { id: string; to: string }) => api.post<TestSendResult>(`${senderPath(id)}/test-send`, { to });
 export const checkSenderDomain = (id: string, selector?: string) =>
   api.get<DomainCheckResult>(`${senderPath(id)}/domain-check`, { query: { selector } });
 
@@ -135,6 +153,7 @@ export const useResumeSender = (workspaceId: string) => useSenderMutation(worksp
 export const useDeleteSender = (workspaceId: string) => useSenderMutation(workspaceId, deleteSender);
 /** A test can flip the account's status (e.g. to error), so the list is refreshed afterwards too. */
 export const useTestSender = (workspaceId: string) => useSenderMutation(workspaceId, testSender);
+export const useSendTestEmail = (workspaceId: string) => useSenderMutation(workspaceId, sendTestEmail);
 
 export function useDomainCheck(workspaceId: string, id: string, selector: string) {
   return useQuery({

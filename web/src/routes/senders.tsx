@@ -11,6 +11,7 @@ import { pluralAccounts, providerOf } from '../components/senders/senderDisplay'
 import { SenderList, type SenderAction } from '../components/senders/SenderList';
 import { SenderSettingsDialog } from '../components/senders/SenderSettingsDialog';
 import { TestConnectionDialog } from '../components/senders/TestConnectionDialog';
+import { TestSendDialog } from '../components/senders/TestSendDialog';
 import { Alert } from '../components/ui/Alert';
 import { Button } from '../components/ui/Button';
 import { Card, CardHeader } from '../components/ui/Card';
@@ -26,6 +27,7 @@ const description = 'The mailboxes campaigns send from. Each one keeps its own d
 type Open =
   | { kind: 'add' }
   | { kind: 'test'; sender: Sender; intro?: string }
+  | { kind: 'testSend'; sender: Sender }
   | { kind: 'domain'; sender: Sender }
   | { kind: 'settings'; sender: Sender; reconnect?: boolean }
   | { kind: 'remove'; sender: Sender }
@@ -61,7 +63,7 @@ function useOAuthReturn(senders: Sender[] | undefined) {
 }
 
 export function SendersPage() {
-  const { id: workspaceId, role } = useWorkspace();
+  const { id: workspaceId, role, user } = useWorkspace();
   const senders = useSenders(workspaceId);
   const pause = usePauseSender(workspaceId);
   const resume = useResumeSender(workspaceId);
@@ -84,6 +86,9 @@ export function SendersPage() {
     switch (action) {
       case 'test':
         setOpen({ kind: 'test', sender });
+        break;
+      case 'testSend':
+        setOpen({ kind: 'testSend', sender });
         break;
       case 'domain':
         setOpen({ kind: 'domain', sender });
@@ -193,6 +198,7 @@ export function SendersPage() {
         />
       )}
       {open?.kind === 'test' && <TestConnectionDialog workspaceId={workspaceId} sender={open.sender} intro={open.intro} onClose={() => setOpen(null)} />}
+      {open?.kind === 'testSend' && <TestSendDialog workspaceId={workspaceId} sender={open.sender} defaultTo={user.email} onClose={() => setOpen(null)} />}
       {open?.kind === 'domain' && <DomainCheckDialog workspaceId={workspaceId} sender={open.sender} onClose={() => setOpen(null)} />}
       {open?.kind === 'settings' && (
         <SenderSettingsDialog

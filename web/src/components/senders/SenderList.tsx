@@ -5,7 +5,7 @@ import { Icon } from '../ui/Icon';
 import { ProgressBar } from '../ui/ProgressBar';
 import { displayStatus, kindLabel, statusLabel, statusTone } from './senderDisplay';
 
-export type SenderAction = 'test' | 'domain' | 'settings' | 'reconnect' | 'pause' | 'resume' | 'remove';
+export type SenderAction = 'test' | 'testSend' | 'domain' | 'settings' | 'reconnect' | 'pause' | 'resume' | 'remove';
 
 interface SenderListProps {
   senders: Sender[];
@@ -28,6 +28,11 @@ function SenderActions({ sender, canManage, busy, onAction }: { sender: Sender; 
       {canManage && (
         <MenuItem icon="activity" onSelect={() => onAction('test', sender)}>
           Test connection
+        </MenuItem>
+      )}
+      {canManage && (
+        <MenuItem icon="send" onSelect={() => onAction('testSend', sender)}>
+          Send a test email
         </MenuItem>
       )}
       <MenuItem icon="globe" onSelect={() => onAction('domain', sender)}>
@@ -62,6 +67,21 @@ function SenderActions({ sender, canManage, busy, onAction }: { sender: Sender; 
   );
 }
 
+const percentText = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
+
+/** Bounce and reply rates over the last 30 days; a bounce rate over 2% is a deliverability warning. */
+function SenderHealth({ sender }: { sender: Sender }) {
+  const stats = sender.stats;
+  if (!stats || stats.sent30d === 0) return <div className="sender-health muted">No sends yet</div>;
+  return (
+    <div className="sender-health" aria-label={`Last 30 days for ${sender.email}`}>
+      <span>{stats.sent30d.toLocaleString()} sent</span>
+      <span className={stats.bounceRate > 0.02 ? 'sender-health-bad' : undefined}>{percentText(stats.bounceRate)} bounced</span>
+      <span>{percentText(stats.replyRate)} replied</span>
+    </div>
+  );
+}
+
 /** A list rather than a table: the per-row menus must not be clipped by a scrolling table. */
 export function SenderList({ senders, canManage, busyId, onAction }: SenderListProps) {
   return (
@@ -69,13 +89,15 @@ export function SenderList({ senders, canManage, busyId, onAction }: SenderListP
       <li className="sender-row sender-row-head" aria-hidden="true">
         <span>Account</span>
         <span>Status</span>
-        <span>Today's limit</span>
+        <span>Sent today</span>
+        <span>Last 30 days</span>
         <span />
       </li>
       {senders.map((sender) => {
         const status = displayStatus(sender);
         const { dailyCap, warmup } = sender.settings;
-        const percent = dailyCap > 0 ? (sender.todayCap / dailyCap) * 100 : 0;
+        const sentToday = sender.stats?.sentToday ?? 0;
+        const percent = sender.todayCap > 0 ? Math.min(100, (sentToday / sender.todayCap) * 100) : 0;
         return (
           <li key={sender.id} className="sender-row" aria-label={sender.email}>
             <div className="sender-identity">
@@ -93,12 +115,12 @@ export function SenderList({ senders, canManage, busyId, onAction }: SenderListP
             </div>
             <div className="sender-cap">
               <span className="sender-cap-text">
-                <span className="strong">{sender.todayCap.toLocaleString()}</span> / {dailyCap.toLocaleString()} per day
+                <span className="strong">{sentToday.toLocaleString()}</span> / {sender.todayCap.toLocaleString()} today
               </span>
               <ProgressBar
-                label={`Today's limit for ${sender.email}`}
+                label={`Sent today from ${sender.email}`}
                 percent={percent}
-                valueText={`${sender.todayCap} of ${dailyCap} emails today`}
+                valueText={`${sentToday} of ${sender.todayCap} emails today`}
                 showLabel={false}
               />
               {status === 'warming' && (
@@ -107,6 +129,7 @@ export function SenderList({ senders, canManage, busyId, onAction }: SenderListP
                 </span>
               )}
             </div>
+            <SenderHealth sender={sender} />
             <div className="sender-row-actions">
               <SenderActions sender={sender} canManage={canManage} busy={busyId === sender.id} onAction={onAction} />
             </div>
