@@ -22,16 +22,23 @@ export async function storeWebhookEvents(db: Db, payload: unknown): Promise<{ ev
 }
 
 export const MESSENGER_EVENTS_QUEUE = 'messenger-events' as const;
+/** How long a wake-up waits to gather the deliveries behind it. */
+export const KICK_DELAY_MS = 200;
+const pendingKicks = new WeakMap<Jobs, NodeJS.Timeout>();
 
 /**
- * Wakes the processing job. Debounced per second in pg-boss (one job per slot, and one in the next
- * slot for events that arrive while the current one runs), so a burst of deliveries does not
- * queue a job each. A failure here loses nothing: the scheduled sweep finds the rows.
+ * Wakes the processing job, at most once per KICK_DELAY_MS per process: a burst of deliveries
+ * costs one job, not one each, and the job is queued after every delivery it must cover.
+ * pg-boss debounces further across processes (one job per second, plus one in the next second
+ * for what arrives while it runs). A lost wake-up loses nothing: the scheduled sweep finds the rows.
  */
-export async function kickProcessing(jobs: Jobs, log: Logger) {
-  try {
-    await jobs.send(MESSENGER_EVENTS_QUEUE, {}, { singletonKey: MESSENGER_EVENTS_QUEUE, singletonSeconds: 1, singletonNextSlot: true });
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, 'could not queue Messenger event processing; the periodic sweep will pick the events up');
-  }
+export function kickProcessing(jobs: Jobs, log: Logger, delayMs = KICK_DELAY_MS) {
+  if (pendingKicks.has(jobs)) return;
+  const timer = setTimeout(() => {
+    pendingKicks.delete(jobs);
+    jobs.send(MESSENGER_EVENTS_QUEUE, {}, { singletonKey: MESSENGER_EVENTS_QUEUE, singletonSeconds: 1, singletonNextSlot: true })
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not queue Messenger event processing; the periodic sweep will pick the events up'));
+  }, delayMs);
+  timer.unref();
+  pendingKicks.set(jobs, timer);
 }

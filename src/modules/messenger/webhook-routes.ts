@@ -53,7 +53,7 @@ export async function messengerWebhookRoutes(app: FastifyInstance) {
     }
     const { stored } = await storeWebhookEvents(db, payload);
     reply.status(200).type('text/plain; charset=utf-8').send('EVENT_RECEIVED');
-    if (stored) void kickProcessing(jobs, log);
+    if (stored) kickProcessing(jobs, log);
     return reply;
   });
 }
