@@ -135,6 +135,11 @@ describe(`campaign reporting (${engineName})`, () => {
     expect(first).toMatchObject({ email: 'c1@acme.io', first_name: "'=cmd", reason: "'+SUM(A1)", step: '1', variant: 'A', status: 'sent', opened: 'true', clicked: 'false', replied: 'true' });
     expect(res.raw.body).not.toMatch(/(^|,)=cmd/m);
     expect(rows.find((r) => r.message_id === m.c3.id)).toMatchObject({ status: 'failed', reason: '550 no such user', attempts: '5', opened: 'false' });
+    // Every recipient's address is in it: members may see stats, not export the list.
+    const key = (await client.post(`${API}/api-keys`, { name: 'member', role: 'member' })).body.key;
+    const asMember = await t.app.inject({ method: 'GET', url: `${API}/campaigns/${campaign.id}/report.csv`, headers: { authorization: `Bearer ${key}` } });
+    expect(asMember.statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: `${API}/campaigns/${campaign.id}/stats`, headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
   });
 
   it('resolves an uncertain message: mark sent (the sequence moves on), resend, or skip; anything else is a 409', async () => {

@@ -113,7 +113,8 @@ export async function campaignRoutes(app: FastifyInstance) {
   }, async (request) => listMessages(db, ws(request), request.params.id, request.query));
 
   r.get('/campaigns/:id/report.csv', {
-    config: read,
+    // Every recipient's address is in it: the same permission as exporting contacts.
+    config: { access: { permission: 'contacts.export' } },
     schema: { tags, summary: 'Every message with opened, clicked and replied flags, as CSV', params: campaignParams },
   }, async (request, reply) => {
     const { name, stream } = await exportCampaignReport(db, ws(request), request.params.id);
