@@ -140,3 +140,15 @@ export async function processPendingWebhookEvents(deps: Deps, opts: { batchSize?
   }
   return total;
 }
+
+/** Processed events are kept this long: well past Facebook's redelivery period, so dedupe still holds. */
+export const RETENTION_DAYS = 30;
+
+/** Deletes processed Messenger events older than the retention, a bounded slice per call. */
+export async function pruneProcessedEvents(db: Db, now = new Date(), limit = 5000): Promise<number> {
+  const cutoff = new Date(now.getTime() - RETENTION_DAYS * 86_400_000).toISOString();
+  const old = db.select({ id: webhookEvents.id }).from(webhookEvents)
+    .where(and(eq(webhookEvents.source, WEBHOOK_SOURCE), sql`${webhookEvents.processedAt} < ${cutoff}::timestamptz`)).limit(limit);
+  const deleted = await db.delete(webhookEvents).where(inArray(webhookEvents.id, old)).returning({ id: webhookEvents.id });
+  return deleted.length;
+}

@@ -6,6 +6,7 @@ import { engineName } from '../../../test/helpers/db.js';
 import { connectPages, messengerEnv, postWebhook, VERIFY_TOKEN } from '../../../test/helpers/messenger.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import { fakeMid, startFakeFacebook, type FakeFacebook, type Person } from '../../../test/fakes/facebook.js';
+import { pruneProcessedEvents } from './process-webhook-events.js';
 import { sendMessengerReply } from './send-messenger-reply.js';
 
 let t: TestApp;
@@ -241,6 +242,19 @@ describe(`Messenger events (${engineName})`, () => {
     const res = await postWebhook(t.app, fb, { object: 'instagram', entry: [{ id: '1', time: 1, messaging: [{ sender: { id: '2' }, message: { mid: 'ig', text: 'x' } }] }] });
     expect(res.statusCode).toBe(200);
     expect(await countEvents()).toBe(before);
+  });
+});
+
+describe(`webhook_events retention (${engineName})`, () => {
+  it('processed events older than 30 days are pruned; recent and pending ones stay', async () => {
+    const insert = (key: string, processedDaysAgo: number | null) => q(
+      `INSERT INTO webhook_events (source, dedupe_key, payload, processed_at) VALUES ('facebook', $1, '{}', CASE WHEN $2::int IS NULL THEN NULL ELSE now() - make_interval(days => $2::int) END)`, [key, processedDaysAgo]);
+    await insert('prune-old', 31);
+    await insert('prune-recent', 29);
+    await q(`INSERT INTO webhook_events (source, dedupe_key, payload, processed_at) VALUES ('stripe', 'prune-stripe', '{}', now() - interval '90 days')`);
+    expect(await pruneProcessedEvents(t.deps.db)).toBeGreaterThanOrEqual(1);
+    const left = (await q<{ dedupe_key: string }>(`SELECT dedupe_key FROM webhook_events WHERE dedupe_key LIKE 'prune-%' ORDER BY dedupe_key`)).map((r) => r.dedupe_key);
+    expect(left).toEqual(['prune-recent', 'prune-stripe']);
   });
 });
 
