@@ -11,13 +11,15 @@ import { registerAccessControl } from './http/access.js';
 import { registerErrorHandling, sendProblem } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurity } from './http/security.js';
-import { createMetrics } from './lib/metrics.js';
+import { registerHttpMetrics } from './lib/metrics.js';
 import { AppError } from './lib/problems.js';
 import { WEB_DIST_DIR } from './lib/paths.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { billingRoutes } from './modules/billing/routes.js';
+import { stripeWebhookRoutes } from './modules/billing/webhook-routes.js';
 import { campaignRoutes } from './modules/campaigns/routes.js';
 import { importRoutes } from './modules/contacts/import/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
@@ -54,12 +56,7 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
   });
   registerErrorHandling(app);
 
-  const metrics = createMetrics();
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) metrics.httpErrors.inc({ method: request.method, route });
-  });
+  const metrics = registerHttpMetrics(app);
 
   // Uploads stream; per-route limits (file size, one file) are set where the file is read.
   await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } });
@@ -85,6 +82,11 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(messengerRoutes);
     await api.register(messengerWebhookRoutes);
     await api.register(campaignRoutes);
+    // Self-hosted (no STRIPE_SECRET_KEY): no billing routes at all, so they answer 404.
+    if (config.billing) {
+      await api.register(billingRoutes);
+      await api.register(stripeWebhookRoutes);
+    }
   }, { prefix: '/api/v1' });
 
   await registerWebApp(app, opts.webDistDir ?? WEB_DIST_DIR);
