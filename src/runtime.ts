@@ -9,6 +9,7 @@ import { startWorker, type Worker } from './engine/worker.js';
 import type { Deps } from './http/context.js';
 import type { Logger } from './lib/logger.js';
 import { createMailer, type Mailer } from './lib/mailer.js';
+import { startMetricsServer } from './lib/metrics-server.js';
 
 export type Role = 'all' | 'serve' | 'worker';
 
@@ -33,6 +34,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
   let mailer: Mailer | null = null;
   let app: FastifyInstance | null = null;
   let worker: Worker | null = null;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
   try {
     database = await openDatabase(config);
     if (config.migrateOnStart) {
@@ -43,6 +45,11 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
     const deps: Deps = { config, database, db: database.db, log, jobs };
     mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log, production: config.env === 'production' });
     if (role !== 'serve') worker = await startWorker(deps, mailer);
+    // The API serves /metrics itself; a lone worker needs its own small listener for it.
+    if (role === 'worker' && config.metricsPort) {
+      metricsServer = await startMetricsServer({ host: config.host, port: config.metricsPort, token: config.metricsToken });
+      log.info({ port: metricsServer.port }, 'worker metrics and health listening');
+    }
     let url: string | null = null;
     if (role !== 'worker') {
       app = await buildApp(deps);
@@ -51,7 +58,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
       const port = typeof address === 'object' && address ? address.port : config.port;
       url = `http://${browsableHost(config.host)}:${port}`;
     }
-    const opened = { database, jobs, mailer, app, worker };
+    const opened = { database, jobs, mailer, app, worker, metricsServer };
     return {
       app,
       deps,
@@ -60,6 +67,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
         // Order matters: stop taking requests, let in-flight jobs finish, then close the database.
         await opened.app?.close();
         await opened.worker?.stop();
+        await opened.metricsServer?.close();
         await opened.jobs.stop({ graceful: true, timeoutMs: Math.max(1000, config.shutdownTimeoutMs - 2000) });
         opened.mailer.close();
         await opened.database.close();
@@ -69,6 +77,7 @@ export async function startRuntime(config: Config, log: Logger, role: Role): Pro
   } catch (err) {
     await app?.close().catch(() => {});
     await worker?.stop().catch(() => {});
+    await metricsServer?.close().catch(() => {});
     await jobs?.stop({ graceful: false, timeoutMs: 1000 }).catch(() => {});
     await database?.close().catch(() => {});
     release();

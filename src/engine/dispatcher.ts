@@ -7,6 +7,7 @@ import { recoverInFlight } from './recover-in-flight.js';
 import { localDay } from './sending-window.js';
 import { trackingKeys } from '../modules/tracking/tokens.js';
 import { utcDay } from './sender-capacity.js';
+import { countRoundError, countSendOutcomes, observeClaim } from './metrics.js';
 
 export interface DispatchOptions {
   workerId: string;
@@ -24,10 +25,13 @@ export interface DispatchOptions {
  */
 export async function dispatchOnce(deps: Pick<Deps, 'db' | 'config'>, channels: ChannelCache, opts: DispatchOptions & { now: Date }) {
   await recoverInFlight(deps.db, { now: opts.now, workerId: opts.workerId, leaseMs: opts.leaseMs, channelFor: channels.get });
+  const claimStarted = performance.now();
   const claimed = await claimMessages(deps.db, { now: opts.now, workerId: opts.workerId, limit: opts.batchSize, leaseMs: opts.leaseMs, publicUrl: deps.config.publicUrl, keys: trackingKeys(deps.config.secrets) });
+  observeClaim((performance.now() - claimStarted) / 1000, claimed.length);
   if (!claimed.length) return { claimed: 0, sent: 0, failed: 0 };
   const outcomes = await sendAll(claimed, channels, opts.concurrency, opts.now);
   await recordResults(deps.db, outcomes, { now: opts.now, workerId: opts.workerId });
+  countSendOutcomes(claimed, outcomes);
   const sent = outcomes.filter((o) => o.result.ok).length;
   return { claimed: claimed.length, sent, failed: outcomes.length - sent };
 }
@@ -72,6 +76,7 @@ export function startDispatcher(deps: Deps, opts: DispatchOptions & { idleMs: nu
       try {
         claimed = (await dispatchOnce(deps, channels, { ...opts, now: new Date() })).claimed;
       } catch (err) {
+        countRoundError();
         deps.log.error({ err }, 'dispatch round failed');
       }
       if (!claimed && !stopping) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, opts.idleMs); });

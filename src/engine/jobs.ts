@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
+import { countJob } from './metrics.js';
 
 /** Every background queue the product uses; each is created at start so sends never race it. */
 export const QUEUES = ['system-mail', 'contact-import', 'inbound-poll', 'messenger-events', 'campaign-tick'] as const;
@@ -52,8 +53,10 @@ export async function startJobs(
           const started = Date.now();
           try {
             await handler(job.data as never, job as never);
+            countJob(queue, 'completed', (Date.now() - started) / 1000);
             opts.log.info({ queue, jobId: job.id, ms: Date.now() - started }, 'job done');
           } catch (err) {
+            countJob(queue, 'failed', (Date.now() - started) / 1000);
             opts.log.warn({ queue, jobId: job.id, err }, 'job failed; pg-boss will retry');
             throw err;
           }

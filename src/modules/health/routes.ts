@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { pendingMigrations } from '../../db/migrate.js';
-import type { Metrics } from '../../lib/metrics.js';
+import { registerEngineGauges } from '../../engine/engine-gauges.js';
+import { exposition, type Metrics } from '../../lib/metrics.js';
 import { AppError } from '../../lib/problems.js';
 import { safeEqual } from '../../lib/tokens.js';
 import { sendProblem } from '../../http/errors.js';
 
 export async function healthRoutes(app: FastifyInstance, opts: { metrics: Metrics }) {
   const { deps } = app;
+  registerEngineGauges(opts.metrics.registry, deps.db);
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
 
@@ -30,6 +32,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { metrics: Metric
       const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
       if (!safeEqual(presented, token)) return sendProblem(request, reply, new AppError(401, 'unauthorized', 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".'));
     }
-    return reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+    const all = exposition(opts.metrics.registry);
+    return reply.type(all.contentType).send(await all.text());
   });
 }
