@@ -18,6 +18,8 @@ import { adminRoutes } from './modules/admin/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { billingRoutes } from './modules/billing/routes.js';
+import { stripeWebhookRoutes } from './modules/billing/webhook-routes.js';
 import { campaignRoutes } from './modules/campaigns/routes.js';
 import { importRoutes } from './modules/contacts/import/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
@@ -80,6 +82,11 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(messengerRoutes);
     await api.register(messengerWebhookRoutes);
     await api.register(campaignRoutes);
+    // Self-hosted (no STRIPE_SECRET_KEY): no billing routes at all, so they answer 404.
+    if (config.billing) {
+      await api.register(billingRoutes);
+      await api.register(stripeWebhookRoutes);
+    }
   }, { prefix: '/api/v1' });
 
   await registerWebApp(app, opts.webDistDir ?? WEB_DIST_DIR);

@@ -69,3 +69,14 @@ export const notFound = (what = 'Resource') => new AppError(404, 'not-found', `$
 export const conflict = (detail: string, errors?: FieldError[]) => new AppError(409, 'conflict', detail, errors);
 export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many requests.') =>
   new AppError(429, 'rate-limited', detail, undefined, { retryAfter: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+
+/** What a 402 names: the limit reached, the plan's allowance, current use, and where to upgrade. */
+export interface PlanLimitDetails {
+  limit: 'messagesPerMonth' | 'senders' | 'pages' | 'contacts' | 'seats';
+  plan: string;
+  allowed: number;
+  used: number;
+  upgradeUrl: string;
+}
+
+export const paymentRequired = (detail: string, details: PlanLimitDetails) => new AppError(402, 'plan-limit', detail, undefined, { ...details });

@@ -32,6 +32,9 @@ export const PERMISSIONS = {
   'pages.read': ['owner', 'admin', 'member'],
   'pages.manage': ['owner', 'admin'],
   'broadcasts.send': ['owner', 'admin', 'member'],
+  // Plan and usage are visible to everyone (limits affect everyone's work); paying is the owner's.
+  'billing.read': ['owner', 'admin', 'member'],
+  'billing.manage': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
