@@ -91,12 +91,11 @@ export async function claimMessages(db: Db, opts: ClaimOptions): Promise<Claimed
     if (!candidates.length) return [];
 
     const campaignIds = [...new Set(candidates.map((c) => c.campaign_id))];
-    const rotation = await campaignSenderIds(tx, campaignIds);
-    const slots = await lockSenders(tx, candidates, rotation, now);
+    const { slots, rotation, pools } = await lockSenders(tx, candidates, now);
     const newToday = await lockCampaignCounters(tx, candidates, now);
     const variants = await loadVariants(tx, campaignIds);
 
-    const decisions = candidates.map((c) => [c, decide(c, { now, rotation, slots, newToday })] as const);
+    const decisions = candidates.map((c) => [c, decide(c, { now, rotation, pools, slots, newToday })] as const);
     const claimed: ClaimedMessage[] = [];
     const skipped: { id: string; reason: string; stop: boolean }[] = [];
     const paused: { id: string; reason: string }[] = [];
@@ -128,7 +127,16 @@ export async function claimMessages(db: Db, opts: ClaimOptions): Promise<Claimed
   });
 }
 
-function decide(c: Candidate, ctx: { now: Date; rotation: Map<string, string[]>; slots: Map<string, SenderSlot>; newToday: Map<string, { used: number; day: string }> }): Decision {
+interface DecideContext {
+  now: Date;
+  /** Locked rotation inboxes per campaign (a subset of its pool: what this claim may use). */
+  rotation: Map<string, string[]>;
+  pools: Map<string, PoolState>;
+  slots: Map<string, SenderSlot>;
+  newToday: Map<string, { used: number; day: string }>;
+}
+
+function decide(c: Candidate, ctx: DecideContext): Decision {
   const { now } = ctx;
   if (c.campaign_status === 'paused') return { kind: 'pause', reason: 'campaign paused' };
   if (c.campaign_status !== 'running') return { kind: 'skip', reason: `campaign ${c.campaign_status}`, stopEnrollment: false };
@@ -149,61 +157,133 @@ function decide(c: Candidate, ctx: { now: Date; rotation: Map<string, string[]>;
     }
   }
 
-  const pinned = c.step_position > 1 ? (c.thread_sender_id ?? c.sender_id) : c.sender_id;
-  const candidates = (pinned ? [pinned] : ctx.rotation.get(c.campaign_id) ?? []).map((id) => ctx.slots.get(id)).filter((s): s is SenderSlot => Boolean(s));
-  const usable = candidates.filter((s) => s.row.status === 'active');
-  if (!usable.length) {
-    if (pinned) return { kind: 'pause', reason: candidates[0] ? `sending account ${candidates[0].row.email} is ${candidates[0].row.status.replace('_', ' ')}` : 'the sending account was removed' };
-    return { kind: 'pause', reason: 'no active sending account in this campaign' };
+  const pinned = pinnedSender(c);
+  const slot = pinned ? decidePinned(ctx.slots.get(pinned), now) : decideRotation(ctx.rotation.get(c.campaign_id) ?? [], ctx.pools.get(c.campaign_id), ctx.slots, now);
+  if (slot.kind !== 'send') return slot;
+  take(slot.slot, now);
+  if (c.step_position === 1 && c.daily_new_limit !== null) ctx.newToday.get(c.campaign_id)!.used += 1;
+  return slot;
+}
+
+/** A follow-up goes from the inbox that owns its thread, or waits for it. */
+function decidePinned(slot: SenderSlot | undefined, now: Date): Decision {
+  if (!slot) return { kind: 'pause', reason: 'the sending account was removed' };
+  if (slot.row.status !== 'active') return { kind: 'pause', reason: `sending account ${slot.row.email} is ${slot.row.status.replace('_', ' ')}` };
+  if (!slot.locked) return { kind: 'wait' };
+  if (slot.remaining <= 0) return { kind: 'later', sendAt: nextUtcMidnight(now) };
+  if (ready(slot, now)) return { kind: 'send', slot };
+  return slot.nextSendAt > now ? { kind: 'later', sendAt: slot.nextSendAt } : { kind: 'wait' };
+}
+
+/**
+ * A first step goes from the campaign inbox with the most sends left today among those this
+ * claim holds; when none can, the pool's state says whether to pause (no active inbox), come
+ * back tomorrow (all capped), at the next free moment (gaps), or simply next round.
+ */
+function decideRotation(locked: string[], pool: PoolState | undefined, slots: Map<string, SenderSlot>, now: Date): Decision {
+  const readySlots = locked.map((id) => slots.get(id)!).filter((s) => s.row.status === 'active' && s.remaining > 0 && ready(s, now));
+  if (readySlots.length) {
+    const slot = readySlots.reduce((best, s) => (s.remaining - s.claimedNow > best.remaining - best.claimedNow ? s : best));
+    return { kind: 'send', slot };
   }
-  const ready = usable.filter((s) => s.locked && s.remaining > 0 && (gapless(s) || (s.claimedNow === 0 && s.nextSendAt <= now)));
-  if (!ready.length) {
-    if (usable.some((s) => !s.locked)) return { kind: 'wait' };
-    if (usable.every((s) => s.remaining <= 0)) return { kind: 'later', sendAt: nextUtcMidnight(now) };
-    const soonest = Math.min(...usable.filter((s) => s.remaining > 0).map((s) => s.nextSendAt.getTime()));
-    return soonest > now.getTime() ? { kind: 'later', sendAt: new Date(soonest) } : { kind: 'wait' };
-  }
-  // Rotation: the inbox with the most sends left today, so a campaign's inboxes drain evenly.
-  const slot = ready.reduce((best, s) => (s.remaining - s.claimedNow > best.remaining - best.claimedNow ? s : best));
+  if (!pool?.anyActive) return { kind: 'pause', reason: 'no active sending account in this campaign' };
+  if (!pool.nextFree) return { kind: 'later', sendAt: nextUtcMidnight(now) };
+  return pool.nextFree > now ? { kind: 'later', sendAt: pool.nextFree } : { kind: 'wait' };
+}
+
+const ready = (s: SenderSlot, now: Date) => s.locked && s.remaining > 0 && (gapless(s) || (s.claimedNow === 0 && s.nextSendAt <= now));
+
+function take(slot: SenderSlot, now: Date) {
   slot.remaining -= 1;
   slot.claimedNow += 1;
   if (!gapless(slot)) slot.nextSendAt = new Date(now.getTime() + randomGapMs(slot.row));
-  if (c.step_position === 1 && c.daily_new_limit !== null) ctx.newToday.get(c.campaign_id)!.used += 1;
-  return { kind: 'send', slot };
 }
+
+const pinnedSender = (c: Candidate) => (c.step_position > 1 ? (c.thread_sender_id ?? c.sender_id) : c.sender_id);
 
 const gapless = (s: SenderSlot) => s.row.maxGapSeconds <= 0;
 
-async function campaignSenderIds(tx: Db, campaignIds: string[]): Promise<Map<string, string[]>> {
-  const rows = await queryRows<{ campaign_id: string; sender_id: string }>(tx, sql`
-    SELECT campaign_id, sender_id FROM campaign_senders WHERE campaign_id = ANY(${sqlArray(campaignIds, 'uuid')})`);
-  const map = new Map<string, string[]>();
-  for (const r of rows) map.set(r.campaign_id, [...(map.get(r.campaign_id) ?? []), r.sender_id]);
-  return map;
+/** todayLimit() in SQL (cap, warm-up ramp, provider ceiling) so pool queries agree with the claim. */
+const todayLimitSql = (now: Date) => sql`LEAST(
+  CASE WHEN s.warmup_enabled THEN LEAST(s.daily_cap, s.warmup_max,
+    s.warmup_start + s.warmup_increment * GREATEST(0, floor(extract(epoch FROM (${now.toISOString()}::timestamptz - COALESCE(s.warmup_started_at, ${now.toISOString()}::timestamptz))) / 86400))::int)
+  ELSE s.daily_cap END,
+  CASE s.kind WHEN 'gmail' THEN (CASE WHEN s.email ~* '@(gmail|googlemail)[.]com$' THEN 500 ELSE 2000 END) WHEN 'outlook' THEN 10000 ELSE 2147483647 END)`;
+
+/** What a campaign's whole inbox pool looks like, without locking it. */
+interface PoolState {
+  anyActive: boolean;
+  /** Earliest moment an active inbox under its cap is free; null when every active inbox is capped. */
+  nextFree: Date | null;
 }
 
-/** Locks the pacing row of every inbox involved (SKIP LOCKED: another worker's inbox is not ours this round). */
-async function lockSenders(tx: Db, candidates: Candidate[], rotation: Map<string, string[]>, now: Date): Promise<Map<string, SenderSlot>> {
-  const ids = new Set<string>();
-  for (const c of candidates) {
-    const pinned = c.step_position > 1 ? (c.thread_sender_id ?? c.sender_id) : c.sender_id;
-    for (const id of pinned ? [pinned] : rotation.get(c.campaign_id) ?? []) ids.add(id);
+/**
+ * Locks the inboxes this claim may send from: every pinned inbox of a follow-up, and for first
+ * steps only as many free, uncapped rotation inboxes as the batch can use (oldest-free first).
+ * SKIP LOCKED means another worker's inboxes are simply not ours this round, so with thousands of
+ * inboxes workers take disjoint sets instead of queueing behind one another.
+ */
+async function lockSenders(tx: Db, candidates: Candidate[], now: Date) {
+  const today = utcDay(now);
+  const pinnedIds = [...new Set(candidates.flatMap((c) => { const p = pinnedSender(c); return p ? [p] : []; }))];
+  const rotationCampaigns = [...new Set(candidates.filter((c) => !pinnedSender(c)).map((c) => c.campaign_id))];
+  const firstSteps = candidates.filter((c) => !pinnedSender(c)).length;
+
+  const pools = new Map<string, PoolState>();
+  let rotationIds: string[] = [];
+  if (rotationCampaigns.length) {
+    const campaignList = sqlArray(rotationCampaigns, 'uuid');
+    await tx.execute(sql`INSERT INTO sender_pacing (sender_id) SELECT DISTINCT sender_id FROM campaign_senders WHERE campaign_id = ANY(${campaignList}) ON CONFLICT (sender_id) DO NOTHING`);
+    const states = await queryRows<{ campaign_id: string; any_active: boolean; next_free: Date | string | null }>(tx, sql`
+      SELECT cs.campaign_id, bool_or(s.status = 'active') AS any_active,
+        min(p.next_send_at) FILTER (WHERE s.status = 'active' AND COALESCE(sc.count, 0) < ${todayLimitSql(now)}) AS next_free
+      FROM campaign_senders cs
+      JOIN sender_accounts s ON s.id = cs.sender_id
+      LEFT JOIN sender_pacing p ON p.sender_id = s.id
+      LEFT JOIN send_counters sc ON sc.key = 'sender:' || s.id AND sc.day = ${today}::date
+      WHERE cs.campaign_id = ANY(${campaignList}) GROUP BY cs.campaign_id`);
+    for (const r of states) pools.set(r.campaign_id, { anyActive: r.any_active, nextFree: r.next_free ? new Date(r.next_free) : null });
+    const lockedRotation = await queryRows<{ sender_id: string }>(tx, sql`
+      SELECT p.sender_id FROM sender_pacing p
+      JOIN sender_accounts s ON s.id = p.sender_id
+      LEFT JOIN send_counters sc ON sc.key = 'sender:' || s.id AND sc.day = ${today}::date
+      WHERE p.sender_id IN (SELECT sender_id FROM campaign_senders WHERE campaign_id = ANY(${campaignList}))
+        AND s.status = 'active' AND p.next_send_at <= ${now.toISOString()}::timestamptz AND COALESCE(sc.count, 0) < ${todayLimitSql(now)}
+      ORDER BY p.next_send_at
+      LIMIT ${firstSteps + 8}
+      FOR UPDATE OF p SKIP LOCKED`);
+    rotationIds = lockedRotation.map((r) => r.sender_id);
   }
-  const idList = [...ids];
-  if (!idList.length) return new Map();
-  await tx.execute(sql`INSERT INTO sender_pacing (sender_id) SELECT unnest(${sqlArray(idList, 'uuid')}) ON CONFLICT (sender_id) DO NOTHING`);
-  const locked = await queryRows<{ sender_id: string; next_send_at: Date | string }>(tx, sql`
-    SELECT sender_id, next_send_at FROM sender_pacing WHERE sender_id = ANY(${sqlArray(idList, 'uuid')}) ORDER BY sender_id FOR UPDATE SKIP LOCKED`);
-  const pacing = new Map(locked.map((r) => [r.sender_id, new Date(r.next_send_at)]));
-  const counters = await queryRows<{ key: string; count: number }>(tx, sql`
-    SELECT key, count FROM send_counters WHERE day = ${utcDay(now)}::date AND key = ANY(${sqlArray(idList.map((id) => `sender:${id}`), 'text')})`);
-  const used = new Map(counters.map((r) => [r.key.slice('sender:'.length), r.count]));
-  const rows = await tx.select().from(senderAccounts).where(inArray(senderAccounts.id, idList));
+
+  let pinnedLocked: string[] = [];
+  if (pinnedIds.length) {
+    await tx.execute(sql`INSERT INTO sender_pacing (sender_id) SELECT unnest(${sqlArray(pinnedIds, 'uuid')}) ON CONFLICT (sender_id) DO NOTHING`);
+    const rows = await queryRows<{ sender_id: string }>(tx, sql`
+      SELECT sender_id FROM sender_pacing WHERE sender_id = ANY(${sqlArray(pinnedIds.filter((id) => !rotationIds.includes(id)), 'uuid')})
+      ORDER BY sender_id FOR UPDATE SKIP LOCKED`);
+    pinnedLocked = rows.map((r) => r.sender_id);
+  }
+
+  const lockedIds = new Set([...rotationIds, ...pinnedLocked]);
+  const idList = [...new Set([...rotationIds, ...pinnedIds])];
   const slots = new Map<string, SenderSlot>();
-  for (const row of rows) {
-    slots.set(row.id, { row, locked: pacing.has(row.id), remaining: todayLimit(row, now) - (used.get(row.id) ?? 0), nextSendAt: pacing.get(row.id) ?? now, claimedNow: 0 });
+  const rotation = new Map<string, string[]>();
+  if (!idList.length) return { slots, rotation, pools };
+  const ids = sqlArray(idList, 'uuid');
+  const pacing = new Map((await queryRows<{ sender_id: string; next_send_at: Date | string }>(tx, sql`
+    SELECT sender_id, next_send_at FROM sender_pacing WHERE sender_id = ANY(${ids})`)).map((r) => [r.sender_id, new Date(r.next_send_at)]));
+  const used = new Map((await queryRows<{ key: string; count: number }>(tx, sql`
+    SELECT key, count FROM send_counters WHERE day = ${today}::date AND key = ANY(${sqlArray(idList.map((id) => `sender:${id}`), 'text')})`))
+    .map((r) => [r.key.slice('sender:'.length), r.count]));
+  for (const row of await tx.select().from(senderAccounts).where(inArray(senderAccounts.id, idList))) {
+    slots.set(row.id, { row, locked: lockedIds.has(row.id), remaining: todayLimit(row, now) - (used.get(row.id) ?? 0), nextSendAt: pacing.get(row.id) ?? now, claimedNow: 0 });
   }
-  return slots;
+  if (rotationIds.length) {
+    const members = await queryRows<{ campaign_id: string; sender_id: string }>(tx, sql`
+      SELECT campaign_id, sender_id FROM campaign_senders WHERE sender_id = ANY(${sqlArray(rotationIds, 'uuid')}) AND campaign_id = ANY(${sqlArray(rotationCampaigns, 'uuid')})`);
+    for (const m of members) rotation.set(m.campaign_id, [...(rotation.get(m.campaign_id) ?? []), m.sender_id]);
+  }
+  return { slots, rotation, pools };
 }
 
 /** Campaign "new contacts per day" counters, locked (they are shared by every inbox of the campaign). */

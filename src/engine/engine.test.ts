@@ -244,6 +244,18 @@ describe(`campaign engine (${engineName})`, () => {
     expect((await messagesOf(s.campaignId)).every((m) => m.status === 'sent')).toBe(true);
   });
 
+  it('concurrent claims over many paced inboxes take disjoint inboxes, one send each per gap', async () => {
+    const s = await seed({ contacts: 40, inboxes: 12, inbox: { minGapSeconds: 60, maxGapSeconds: 90 } });
+    const claim = (workerId: string) => claimMessages(t.deps.db, { now: MONDAY_10, workerId, limit: 40, leaseMs: 60_000, publicUrl: 'http://app.test', keys: trackingKeys(t.deps.config.secrets) });
+    const [a, b] = await Promise.all([claim('worker-a'), claim('worker-b')]);
+    const senders = [...a, ...b].map((m) => m.sender.id);
+    expect(senders).toHaveLength(12);
+    expect(new Set(senders).size).toBe(12);
+    expect(new Set(senders)).toEqual(new Set(s.senderIds));
+    // Nobody else may use these inboxes before their gap has passed.
+    expect(await claim('worker-c')).toEqual([]);
+  });
+
   it('a claim whose worker died is looked up, never blindly re-sent: unverifiable ones become uncertain', async () => {
     const s = await seed({ contacts: 3 });
     const claimed = await claimMessages(t.deps.db, { now: MONDAY_10, workerId: 'dead-worker', limit: 10, leaseMs: 60_000, publicUrl: 'http://app.test', keys: trackingKeys(t.deps.config.secrets) });
