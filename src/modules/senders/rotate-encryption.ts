@@ -7,10 +7,11 @@ import type { Db } from '../../db/client.js';
 import { senderAccounts, SENDER_SECRET_COLUMNS } from '../../db/schema/index.js';
 import { decrypt, DecryptError, encrypt, keyIdOf } from '../../lib/crypto.js';
 import { AppError } from '../../lib/problems.js';
+import { reencryptPageTokens } from '../messenger/rotate-page-tokens.js';
 import { secretContext } from './senders.js';
 
 /**
- * Re-seals every stored secret under the active key. Each value is swapped only if it is still
+ * Re-seals every stored secret (inbox credentials, page tokens) under the active key. Each value is swapped only if it is still
  * the one we read (compare-and-set), so a running app that writes meanwhile never loses an update.
  */
 export async function reencryptSecrets(db: Db, secrets: Config['secrets']): Promise<{ rotated: number; alreadyCurrent: number }> {
@@ -38,7 +39,9 @@ export async function reencryptSecrets(db: Db, secrets: Config['secrets']): Prom
       if (updated.length) rotated++;
     }
   }
-  return { rotated, alreadyCurrent };
+  // Facebook page tokens are sealed with the same keys.
+  const pages = await reencryptPageTokens(db, secrets);
+  return { rotated: rotated + pages.rotated, alreadyCurrent: alreadyCurrent + pages.alreadyCurrent };
 }
 
 /**
