@@ -25,6 +25,7 @@ import { ProfilePage } from './routes/profile';
 import { ResetPasswordPage } from './routes/reset-password';
 import { RouteErrorPage } from './routes/route-error';
 import {
+  validateCampaignSearch,
   validateContactsSearch,
   validateImportSearch,
   validateListsSearch,
@@ -89,8 +90,8 @@ const inviteRoute = createRoute({
   component: InvitePage,
 });
 
-// Signed-in pages share the app shell and the session check. The audience pages (contacts,
-// imports, lists, segments, suppressions) load on first visit, keeping the initial bundle small.
+// Signed-in pages share the app shell and the session check. The audience, sending and campaign
+// pages load on first visit, keeping the initial bundle small.
 
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -158,6 +159,23 @@ const sendersRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/senders'), 'SendersPage'),
 });
 
+const campaignsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'campaigns',
+  component: lazyRouteComponent(() => import('./routes/campaigns'), 'CampaignsPage'),
+});
+const campaignRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'campaigns/$campaignId',
+  validateSearch: validateCampaignSearch,
+  component: lazyRouteComponent(() => import('./routes/campaign'), 'CampaignPage'),
+});
+const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'settings',
+  component: lazyRouteComponent(() => import('./routes/settings'), 'SettingsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
@@ -167,6 +185,8 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   appRoute.addChildren([
     dashboardRoute,
+    campaignsRoute,
+    campaignRoute,
     sendersRoute,
     contactsRoute,
     contactImportRoute,
@@ -176,6 +196,7 @@ const routeTree = rootRoute.addChildren([
     segmentRoute,
     suppressionsRoute,
     teamRoute,
+    settingsRoute,
     apiKeysRoute,
     auditLogRoute,
     profileRoute,

@@ -1,8 +1,10 @@
+import type { MessageFilter } from './campaigns';
 import type { ContactFilter, ContactSort, SortOrder } from './types';
 
 // Workspace-scoped keys start with ['workspaces', id] so switching workspaces never shows stale rows.
 export const queryKeys = {
   me: ['me'] as const,
+  workspace: (workspaceId: string) => ['workspaces', workspaceId, 'settings'] as const,
   members: (workspaceId: string) => ['workspaces', workspaceId, 'members'] as const,
   invites: (workspaceId: string) => ['workspaces', workspaceId, 'invites'] as const,
   apiKeys: (workspaceId: string) => ['workspaces', workspaceId, 'api-keys'] as const,
@@ -32,5 +34,19 @@ export const queryKeys = {
   job: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'jobs', id] as const,
 
   senders: (workspaceId: string) => ['workspaces', workspaceId, 'senders'] as const,
+  /** Everything about campaigns: the list, each campaign and what is derived from it. */
+  campaigns: (workspaceId: string) => ['workspaces', workspaceId, 'campaigns'] as const,
+  campaign: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'campaigns', 'detail', id] as const,
+  /** Launch check, preview, stats and messages of one campaign: refreshed together after a save or an action. */
+  campaignData: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'campaigns', 'data', id] as const,
+  campaignLaunchCheck: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'campaigns', 'data', id, 'launch-check'] as const,
+  campaignPreview: (workspaceId: string, id: string, input: { stepPosition: number; variantId?: string; contactId?: string; version: string }) =>
+    ['workspaces', workspaceId, 'campaigns', 'data', id, 'preview', input] as const,
+  campaignStats: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'campaigns', 'data', id, 'stats'] as const,
+  campaignMessages: (workspaceId: string, id: string, filter: MessageFilter, pageSize: number) =>
+    ['workspaces', workspaceId, 'campaigns', 'data', id, 'messages', filter, pageSize] as const,
+  campaignPreviewContacts: (workspaceId: string, source: { listId?: string; segmentId?: string }) =>
+    ['workspaces', workspaceId, 'contacts', 'preview-candidates', source] as const,
+
   senderDomainCheck: (workspaceId: string, id: string, selector: string) => ['workspaces', workspaceId, 'senders', 'domain-check', id, selector] as const,
 };

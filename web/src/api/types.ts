@@ -26,6 +26,10 @@ export interface Me {
 
 export interface Workspace extends WorkspaceMembership {
   createdAt: string;
+  /** Printed in the footer of every campaign email; a campaign cannot launch without it. */
+  postalAddress: string | null;
+  /** Host of open, click and unsubscribe links (a CNAME to this server); null uses the app's own URL. */
+  trackingDomain: string | null;
 }
 
 export interface Member {

@@ -1,5 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
+import { queryKeys } from './queryKeys';
 import type { Workspace } from './types';
 import { setStoredWorkspaceId } from './workspaceStore';
 
@@ -29,6 +30,38 @@ export function useCreateWorkspace() {
       await switchWorkspace(workspace.id);
       setStoredWorkspaceId(workspace.id);
       await queryClient.invalidateQueries();
+    },
+  });
+}
+
+const workspacePath = (workspaceId: string) => `/workspaces/${encodeURIComponent(workspaceId)}`;
+
+export interface WorkspaceSettingsInput {
+  name?: string;
+  /** Null (or empty) clears it. */
+  postalAddress?: string | null;
+  trackingDomain?: string | null;
+}
+
+export const getWorkspace = (workspaceId: string) => api.get<Workspace>(workspacePath(workspaceId));
+export const updateWorkspace = (workspaceId: string, input: WorkspaceSettingsInput) => api.patch<Workspace>(workspacePath(workspaceId), input);
+
+/** The workspace with its sending settings (postal address, tracking domain). */
+export function useWorkspaceSettings(workspaceId: string) {
+  return useQuery({ queryKey: queryKeys.workspace(workspaceId), queryFn: () => getWorkspace(workspaceId) });
+}
+
+export function useUpdateWorkspace(workspaceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: WorkspaceSettingsInput) => updateWorkspace(workspaceId, input),
+    onSuccess: (workspace) => {
+      queryClient.setQueryData(queryKeys.workspace(workspaceId), workspace);
+      // The postal address is one of the launch checks; the workspace name shows in the switcher.
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.campaigns(workspaceId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+      ]);
     },
   });
 }

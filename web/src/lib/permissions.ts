@@ -15,6 +15,11 @@ export const permissions = {
   deleteSuppressions: isManager,
   // Sending accounts: everyone sees them; connecting, changing and testing them is for managers.
   manageSenders: isManager,
+  // Campaigns: every role writes, launches, pauses and stops them (server: campaigns.write / campaigns.launch).
+  editCampaigns: (_role: Role) => true,
+  launchCampaigns: (_role: Role) => true,
+  // Workspace name and sending settings (postal address, tracking domain) are for managers; everyone reads them.
+  manageWorkspace: isManager,
   changeRoles: (role: Role) => role === 'owner',
   removeMember: (actor: Role, target: Role) => actor === 'owner' || (actor === 'admin' && target !== 'owner'),
   invitableRoles: (role: Role): Role[] =>

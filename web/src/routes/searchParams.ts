@@ -95,3 +95,24 @@ export const validateSendersSearch = (search: Record<string, unknown>): SendersS
   error: readStringParam(search, 'error'),
   message: readStringParam(search, 'message'),
 });
+
+const CAMPAIGN_TABS = ['progress', 'messages', 'sequence', 'audience', 'senders', 'schedule', 'options', 'launch'] as const;
+const MESSAGE_STATUSES = ['scheduled', 'paused', 'sending', 'sent', 'failed', 'skipped', 'uncertain'] as const;
+
+export type CampaignTab = (typeof CAMPAIGN_TABS)[number];
+
+export interface CampaignSearch {
+  tab?: CampaignTab;
+  /** Messages tab filters. */
+  status?: (typeof MESSAGE_STATUSES)[number];
+  step?: string;
+}
+
+export const validateCampaignSearch = (search: Record<string, unknown>): CampaignSearch => {
+  const step = readStringParam(search, 'step');
+  return {
+    tab: readEnumParam(search, 'tab', CAMPAIGN_TABS),
+    status: readEnumParam(search, 'status', MESSAGE_STATUSES),
+    step: step && /^[1-9]\d?$/.test(step) ? step : undefined,
+  };
+};

@@ -4,7 +4,7 @@ import { permissions } from '../../lib/permissions';
 import { Icon, type IconName } from '../ui/Icon';
 
 interface NavItem {
-  to: '/' | '/senders' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/api-keys' | '/audit-log' | '/profile';
+  to: '/' | '/campaigns' | '/senders' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/api-keys' | '/audit-log' | '/profile';
   label: string;
   icon: IconName;
   visible?: (role: Role) => boolean;
@@ -14,11 +14,13 @@ interface NavItem {
 
 const workspaceItems: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: 'home' },
+  { to: '/campaigns', label: 'Campaigns', icon: 'mail' },
   { to: '/senders', label: 'Sending accounts', icon: 'send' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
   { to: '/lists', label: 'Lists & segments', icon: 'layers', alsoActiveUnder: '/segments' },
   { to: '/suppressions', label: 'Suppressions', icon: 'ban' },
   { to: '/team', label: 'Team', icon: 'users' },
+  { to: '/settings', label: 'Settings', icon: 'settings' },
   { to: '/api-keys', label: 'API keys', icon: 'key', visible: permissions.manageApiKeys },
   { to: '/audit-log', label: 'Audit log', icon: 'list', visible: permissions.readAuditLog },
 ];

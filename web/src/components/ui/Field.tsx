@@ -2,6 +2,7 @@ import {
   useId,
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react';
@@ -53,7 +54,7 @@ function describedBy(id: string, error?: string, hint?: ReactNode) {
   return hint ? `${id}-hint` : undefined;
 }
 
-export type TextFieldProps = CommonFieldProps & InputHTMLAttributes<HTMLInputElement>;
+export type TextFieldProps = CommonFieldProps & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> };
 
 export function TextField({ label, hint, error, labelAside, id, className, ...input }: TextFieldProps) {
   const generated = useId();
@@ -101,7 +102,7 @@ export function SelectField({ label, hint, error, labelAside, id, className, opt
   );
 }
 
-export type TextareaFieldProps = CommonFieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>;
+export type TextareaFieldProps = CommonFieldProps & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> };
 
 export function TextareaField({ label, hint, error, labelAside, id, className, ...textarea }: TextareaFieldProps) {
   const generated = useId();

@@ -1,8 +1,11 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { Icon } from './Icon';
 
 export interface TabItem<T extends string> {
   id: T;
   label: string;
+  /** Marks a tab whose panel needs attention (e.g. "2 errors"); read after the label. */
+  alert?: string;
 }
 
 interface TabsProps<T extends string> {
@@ -53,6 +56,12 @@ export function Tabs<T extends string>({ id, label, tabs, value, onChange }: Tab
             onClick={() => onChange(tab.id)}
           >
             {tab.label}
+            {tab.alert && (
+              <>
+                <Icon name="alert" size={14} className="tab-alert" />
+                <span className="visually-hidden"> ({tab.alert})</span>
+              </>
+            )}
           </button>
         );
       })}
