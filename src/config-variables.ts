@@ -17,9 +17,9 @@ export interface ConfigVariable {
   example: string;
 }
 
-export type ConfigGroup = 'Server' | 'Database' | 'Secrets' | 'Email' | 'Sending engine' | 'Operations' | 'Gmail and Microsoft 365' | 'Facebook Messenger';
+export type ConfigGroup = 'Server' | 'Database' | 'Secrets' | 'Email' | 'Sending engine' | 'Operations' | 'Gmail and Microsoft 365' | 'Facebook Messenger' | 'Billing (Stripe)';
 
-export const CONFIG_GROUPS: ConfigGroup[] = ['Server', 'Database', 'Secrets', 'Email', 'Sending engine', 'Operations', 'Gmail and Microsoft 365', 'Facebook Messenger'];
+export const CONFIG_GROUPS: ConfigGroup[] = ['Server', 'Database', 'Secrets', 'Email', 'Sending engine', 'Operations', 'Gmail and Microsoft 365', 'Facebook Messenger', 'Billing (Stripe)'];
 
 export const CONFIG_VARIABLES: ConfigVariable[] = [
   // Server
@@ -74,4 +74,13 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'FACEBOOK_API_VERSION', group: 'Facebook Messenger', default: 'v21.0', example: 'v21.0', description: 'Pinned Graph API version.' },
   { name: 'FACEBOOK_GRAPH_URL', group: 'Facebook Messenger', default: 'https://graph.facebook.com', example: 'https://graph.facebook.com', description: 'Graph API host (tests point it at a fake).' },
   { name: 'FACEBOOK_OAUTH_URL', group: 'Facebook Messenger', default: 'https://www.facebook.com', example: 'https://www.facebook.com', description: 'Host of the Facebook Login dialog.' },
+  // Billing
+  { name: 'STRIPE_SECRET_KEY', group: 'Billing (Stripe)', default: '', secret: true, example: 'sk_live_51AbCdEfGhIjKlMnOpQrStUv', description: 'Turns on billing (the hosted edition): plans with limits, the Billing page, Checkout and the Customer Portal. Unset: a self-hosted instance with no limits, no billing routes (404) and no billing page.' },
+  { name: 'STRIPE_WEBHOOK_SECRET', group: 'Billing (Stripe)', default: '', secret: true, example: 'whsec_0123456789abcdefABCDEF', description: 'Signing secret (whsec_…) of the webhook endpoint `$PUBLIC_URL/api/v1/webhooks/stripe`; required in production when STRIPE_SECRET_KEY is set. Events to send: checkout.session.completed, customer.subscription.created/updated/deleted, invoice.paid, invoice.payment_failed.' },
+  { name: 'STRIPE_API_BASE', group: 'Billing (Stripe)', default: 'https://api.stripe.com', example: 'https://api.stripe.com', description: 'Where the Stripe SDK sends API calls (host, port and protocol; tests point it at test/fakes/stripe.ts).' },
+  { name: 'STRIPE_PRICE_STARTER', group: 'Billing (Stripe)', default: '', example: 'price_1StarterMonthly', description: 'Recurring price of the Starter plan (10,000 messages a month, 3 sending accounts, 2 pages, 5,000 contacts, 3 seats). A default paid plan without its price is not offered.' },
+  { name: 'STRIPE_PRICE_PRO', group: 'Billing (Stripe)', default: '', example: 'price_1ProMonthly', description: 'Recurring price of the Pro plan (50,000 messages, 10 accounts, 5 pages, 50,000 contacts, 10 seats).' },
+  { name: 'STRIPE_PRICE_AGENCY', group: 'Billing (Stripe)', default: '', example: 'price_1AgencyMonthly', description: 'Recurring price of the Agency plan (250,000 messages, 50 accounts, 25 pages, 250,000 contacts, 50 seats).' },
+  { name: 'BILLING_PLANS', group: 'Billing (Stripe)', default: 'Free (500 messages a month, 1 account, 1 page, 500 contacts, 1 seat) + Starter, Pro, Agency', example: '[{"key":"free","name":"Free","priceId":null,"limits":{"messagesPerMonth":500,"senders":1,"pages":1,"contacts":500,"seats":1}},{"key":"starter","name":"Starter","limits":{"messagesPerMonth":10000,"senders":3,"pages":2,"contacts":5000,"seats":3}},{"key":"pro","name":"Pro","limits":{"messagesPerMonth":50000,"senders":10,"pages":5,"contacts":50000,"seats":10}},{"key":"agency","name":"Agency","limits":{"messagesPerMonth":null,"senders":50,"pages":25,"contacts":null,"seats":50}}]', description: 'Your own plans instead of the defaults: a JSON array of { key, name, priceId, limits: { messagesPerMonth, senders, pages, contacts, seats } }; a limit of null is unlimited. Exactly one plan has `"priceId": null` (the free plan workspaces fall back to); a plan without priceId takes STRIPE_PRICE_<KEY>. Messages count email and Messenger sends per calendar month (UTC).' },
+  { name: 'BILLING_GRACE_DAYS', group: 'Billing (Stripe)', default: '7', example: '7', description: 'After a failed payment the paid limits hold this many days (a banner asks to update the card), then the free limits apply. Data is never deleted.' },
 ];

@@ -180,19 +180,27 @@ function facebookConfig(env: Env, problems: string[]): FacebookConfig | null {
 const LIMIT_KEYS = ['messagesPerMonth', 'senders', 'pages', 'contacts', 'seats'] as const;
 
 /** Plans when BILLING_PLANS is unset: Free plus every paid plan whose STRIPE_PRICE_<KEY> is set. */
-const DEFAULT_PLANS: (Omit<Plan, 'priceId'> & { priceEnv: string | null })[] = [
-  { key: 'free', name: 'Free', priceEnv: null, limits: { messagesPerMonth: 500, senders: 1, pages: 1, contacts: 500, seats: 1 } },
-  { key: 'starter', name: 'Starter', priceEnv: 'STRIPE_PRICE_STARTER', limits: { messagesPerMonth: 10_000, senders: 3, pages: 2, contacts: 5_000, seats: 3 } },
-  { key: 'pro', name: 'Pro', priceEnv: 'STRIPE_PRICE_PRO', limits: { messagesPerMonth: 50_000, senders: 10, pages: 5, contacts: 50_000, seats: 10 } },
-  { key: 'agency', name: 'Agency', priceEnv: 'STRIPE_PRICE_AGENCY', limits: { messagesPerMonth: 250_000, senders: 50, pages: 25, contacts: 250_000, seats: 50 } },
+const DEFAULT_PLANS: Omit<Plan, 'priceId'>[] = [
+  { key: 'free', name: 'Free', limits: { messagesPerMonth: 500, senders: 1, pages: 1, contacts: 500, seats: 1 } },
+  { key: 'starter', name: 'Starter', limits: { messagesPerMonth: 10_000, senders: 3, pages: 2, contacts: 5_000, seats: 3 } },
+  { key: 'pro', name: 'Pro', limits: { messagesPerMonth: 50_000, senders: 10, pages: 5, contacts: 50_000, seats: 10 } },
+  { key: 'agency', name: 'Agency', limits: { messagesPerMonth: 250_000, senders: 50, pages: 25, contacts: 250_000, seats: 50 } },
 ];
 
-/** BILLING_PLANS: a JSON array of { key, name, priceId, limits: { messagesPerMonth, senders, pages, contacts, seats } } (null = unlimited). */
+/** A paid plan's Stripe price: STRIPE_PRICE_STARTER for the plan "starter", and so on. */
+const priceEnv = (key: string) => `STRIPE_PRICE_${key.toUpperCase().replace(/-/g, '_')}`;
+
+/**
+ * BILLING_PLANS: a JSON array of { key, name, priceId?, limits: { messagesPerMonth, senders,
+ * pages, contacts, seats } } (a limit of null = unlimited). `"priceId": null` marks the free plan;
+ * a plan without priceId takes STRIPE_PRICE_<KEY>.
+ */
 function parsePlans(env: Env, problems: string[]): Plan[] {
   if (!env.BILLING_PLANS) {
-    return DEFAULT_PLANS.flatMap(({ priceEnv, ...p }) => {
-      const priceId = priceEnv ? env[priceEnv] || null : null;
-      return priceEnv && !priceId ? [] : [{ ...p, priceId }];
+    return DEFAULT_PLANS.flatMap((p): Plan[] => {
+      if (p.key === 'free') return [{ ...p, priceId: null }];
+      const priceId = env[priceEnv(p.key)] || null;
+      return priceId ? [{ ...p, priceId }] : [];
     });
   }
   let raw: unknown;
@@ -207,11 +215,16 @@ function parsePlans(env: Env, problems: string[]): Plan[] {
     const p = item as Partial<Plan> | null;
     const limits = (p?.limits ?? {}) as Record<string, unknown>;
     const badLimit = LIMIT_KEYS.find((k) => limits[k] !== null && !(Number.isInteger(limits[k]) && (limits[k] as number) >= 0));
-    if (!p || typeof p.key !== 'string' || !/^[a-z0-9_-]{1,32}$/.test(p.key) || typeof p.name !== 'string' || !p.name || (p.priceId !== null && typeof p.priceId !== 'string') || badLimit) {
-      problems.push(`BILLING_PLANS[${i}] must be { key (a-z0-9_-), name, priceId (string or null), limits: { ${LIMIT_KEYS.join(', ')} } } with each limit a non-negative integer or null${badLimit ? ` (${badLimit} is not)` : ''}`);
+    if (!p || typeof p.key !== 'string' || !/^[a-z0-9_-]{1,32}$/.test(p.key) || typeof p.name !== 'string' || !p.name || (p.priceId != null && typeof p.priceId !== 'string') || badLimit) {
+      problems.push(`BILLING_PLANS[${i}] must be { key (a-z0-9_-), name, priceId (optional; null for the free plan), limits: { ${LIMIT_KEYS.join(', ')} } } with each limit a non-negative integer or null${badLimit ? ` (${badLimit} is not)` : ''}`);
       continue;
     }
-    plans.push({ key: p.key, name: p.name, priceId: p.priceId ?? null, limits: Object.fromEntries(LIMIT_KEYS.map((k) => [k, limits[k] as number | null])) as unknown as PlanLimits });
+    const priceId = p.priceId === undefined ? env[priceEnv(p.key)] || undefined : p.priceId;
+    if (priceId === undefined) {
+      problems.push(`billing plan "${p.key}" has no Stripe price: set ${priceEnv(p.key)}, or "priceId" in BILLING_PLANS (null for the free plan)`);
+      continue;
+    }
+    plans.push({ key: p.key, name: p.name, priceId, limits: Object.fromEntries(LIMIT_KEYS.map((k) => [k, limits[k] as number | null])) as unknown as PlanLimits });
   }
   if (new Set(plans.map((p) => p.key)).size !== plans.length) problems.push('BILLING_PLANS has two plans with the same key');
   return plans;
@@ -237,8 +250,8 @@ function billingConfig(env: Env, production: boolean, problems: string[]): Billi
   const free = plans.filter((p) => p.priceId === null);
   if (plans.length && free.length !== 1) problems.push('exactly one billing plan must have no Stripe price (the free plan workspaces fall back to)');
   if (new Set(plans.flatMap((p) => (p.priceId ? [p.priceId] : []))).size !== plans.filter((p) => p.priceId).length) problems.push('two billing plans share a Stripe price id');
-  if (production && plans.length && plans.every((p) => !p.priceId)) problems.push('no paid plan has a Stripe price id: set STRIPE_PRICE_STARTER / _PRO / _AGENCY or BILLING_PLANS');
-  const freePlan = free[0] ?? { key: 'free', name: 'Free', priceId: null, limits: DEFAULT_PLANS[0]!.limits };
+  if (production && plans.length && plans.every((p) => !p.priceId)) problems.push('no paid plan has a Stripe price: set STRIPE_PRICE_STARTER, STRIPE_PRICE_PRO, STRIPE_PRICE_AGENCY or BILLING_PLANS');
+  const freePlan = free[0] ?? { ...DEFAULT_PLANS[0]!, priceId: null };
   return {
     secretKey: env.STRIPE_SECRET_KEY, webhookSecret, api,
     plans: [freePlan, ...plans.filter((p) => p !== freePlan)],
