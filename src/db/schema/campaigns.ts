@@ -146,6 +146,8 @@ export const messages = pgTable('messages', {
   index('messages_due_idx').on(t.sendAt).where(sql`status = 'scheduled'`),
   index('messages_inflight_idx').on(t.leaseUntil).where(sql`status = 'sending'`),
   index('messages_campaign_idx').on(t.campaignId, t.status),
+  // Keyset pages of a campaign's messages (GET /campaigns/:id/messages) without sorting them all.
+  index('messages_campaign_send_idx').on(t.campaignId, t.sendAt, t.id),
   index('messages_contact_idx').on(t.contactId),
   index('messages_message_id_idx').on(t.messageIdHeader),
 ]);

@@ -66,7 +66,7 @@ export const oauthStates = pgTable('oauth_states', {
   stateHash: text('state_hash').notNull(),
   workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
   userId: uuid('user_id').notNull(),
-  provider: text('provider', { enum: ['google', 'microsoft'] }).notNull(),
+  provider: text('provider', { enum: ['google', 'microsoft', 'facebook'] }).notNull(),
   /** PKCE verifier, sealed with lib/crypto (it is a secret until the code is exchanged). */
   codeVerifierEnc: text('code_verifier_enc').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

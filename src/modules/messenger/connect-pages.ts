@@ -1,14 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { facebookPages } from '../../db/schema/index.js';
+import { facebookPages, oauthStates } from '../../db/schema/index.js';
 import { exchangeCode, exchangeToken, getPermissions, listPages, loginDialogUrl, REQUIRED_PERMISSIONS, subscribeApp, WEBHOOK_FIELDS, type GraphFailure, type ManagedPage } from '../../channels/messenger/index.js';
 import { encrypt } from '../../lib/crypto.js';
 import { sha256 } from '../../lib/tokens.js';
 import { requireMessenger } from './messenger-config.js';
 import { sealPageToken } from './pages.js';
-import { rowsOf } from './rows.js';
 
 /**
  * "Connect Facebook Pages": Facebook Login (code flow, single-use state bound to the user and
@@ -17,9 +16,8 @@ import { rowsOf } from './rows.js';
  *
  * The state lives in oauth_states like the mailbox flows, under provider 'facebook'. Facebook's
  * standard Login code flow has no PKCE, so code_verifier_enc (required) holds a sealed empty value.
- * Written in SQL because the schema's TypeScript enum for provider does not list 'facebook' yet.
  */
-const PROVIDER = 'facebook';
+const PROVIDER = 'facebook' as const;
 const STATE_TTL_MS = 10 * 60_000;
 
 export const facebookCallbackUrl = (config: Config) => `${config.publicUrl}/api/v1/channels/facebook/oauth/callback`;
@@ -34,21 +32,21 @@ export class ConnectFailure extends Error {
 export async function startPageConnect(db: Db, config: Config, who: { userId: string; workspaceId: string }): Promise<string> {
   const { fb } = requireMessenger(config);
   const state = randomBytes(32).toString('base64url');
-  await db.execute(sql`
-    INSERT INTO oauth_states (state_hash, workspace_id, user_id, provider, code_verifier_enc, expires_at)
-    VALUES (${sha256(state)}, ${who.workspaceId}, ${who.userId}, ${PROVIDER}, ${encrypt(config.secrets, '', `oauth-state:${PROVIDER}`)}, ${new Date(Date.now() + STATE_TTL_MS).toISOString()}::timestamptz)`);
+  await db.insert(oauthStates).values({
+    stateHash: sha256(state), workspaceId: who.workspaceId, userId: who.userId, provider: PROVIDER,
+    codeVerifierEnc: encrypt(config.secrets, '', `oauth-state:${PROVIDER}`), expiresAt: new Date(Date.now() + STATE_TTL_MS),
+  });
   return loginDialogUrl({ oauthUrl: fb.oauthUrl, apiVersion: fb.apiVersion, appId: fb.appId, redirectUri: facebookCallbackUrl(config), state });
 }
 
 /** Spends the state once; only the user who started the flow may finish it. Returns its workspace. */
 async function consumeState(db: Db, state: string | undefined, userId: string): Promise<string> {
   if (!state) throw new ConnectFailure('invalid_state', 'The sign-in response has no state.');
-  const [row] = rowsOf<{ workspace_id: string; user_id: string }>(await db.execute(sql`
-    UPDATE oauth_states SET used_at = now()
-    WHERE state_hash = ${sha256(state)} AND provider = ${PROVIDER} AND used_at IS NULL AND expires_at > now()
-    RETURNING workspace_id, user_id`));
-  if (!row || row.user_id !== userId) throw new ConnectFailure('invalid_state', 'This sign-in link is invalid, expired or was already used; start again.');
-  return row.workspace_id;
+  const [row] = await db.update(oauthStates).set({ usedAt: new Date() })
+    .where(and(eq(oauthStates.stateHash, sha256(state)), eq(oauthStates.provider, PROVIDER), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, new Date())))
+    .returning({ workspaceId: oauthStates.workspaceId, userId: oauthStates.userId });
+  if (!row || row.userId !== userId) throw new ConnectFailure('invalid_state', 'This sign-in link is invalid, expired or was already used; start again.');
+  return row.workspaceId;
 }
 
 const graphFailed = (step: string, f: GraphFailure) => new ConnectFailure('facebook_error', `Facebook refused ${step}: ${f.message}`);

@@ -2,6 +2,7 @@ import { parse, CsvError } from 'csv-parse';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { contactImports, customFields, importRowIssues, importStaging, tasks } from '../../../db/schema/index.js';
+import { queryRows } from '../../../db/sql-helpers.js';
 import type { Deps } from '../../../http/context.js';
 import { suppressedSql } from '../suppressions.js';
 import { csvOptions } from './csv-format.js';
@@ -127,7 +128,7 @@ async function mergeStaged(tx: Db, imp: ImportRow) {
 
   let updated = 0;
   if (dedupe === 'update') {
-    const r = await tx.execute(sql`UPDATE contacts c SET
+    const r = await queryRows(tx, sql`UPDATE contacts c SET
         first_name = coalesce(st.first_name, c.first_name), last_name = coalesce(st.last_name, c.last_name),
         company = coalesce(st.company, c.company), title = coalesce(st.title, c.title), phone = coalesce(st.phone, c.phone),
         time_zone = coalesce(st.time_zone, c.time_zone),
@@ -136,14 +137,14 @@ async function mergeStaged(tx: Db, imp: ImportRow) {
       FROM import_staging st
       WHERE st.import_id = ${id} AND c.workspace_id = ${ws} AND c.email = st.email AND c.status <> 'erased'
       RETURNING c.id`);
-    updated = rowsOf(r).length;
+    updated = r.length;
   } else {
     await tx.execute(sql`INSERT INTO import_row_issues (import_id, row_number, email, reason, skipped)
       SELECT ${id}, st.row_number, st.email, 'exists', true FROM import_staging st
       WHERE st.import_id = ${id} AND EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = ${ws} AND c.email = st.email)
       ON CONFLICT DO NOTHING`);
   }
-  const created = rowsOf(await tx.execute(sql`INSERT INTO contacts (workspace_id, email, first_name, last_name, company, title, phone, time_zone, tags, custom, source, is_role_address)
+  const created = (await queryRows(tx, sql`INSERT INTO contacts (workspace_id, email, first_name, last_name, company, title, phone, time_zone, tags, custom, source, is_role_address)
     SELECT ${ws}, st.email, st.first_name, st.last_name, st.company, st.title, st.phone, st.time_zone, coalesce(st.tags, '{}'::text[]), coalesce(st.custom, '{}'::jsonb), 'import', st.is_role_address
     FROM import_staging st WHERE st.import_id = ${id}
     ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id`)).length;
@@ -153,11 +154,10 @@ async function mergeStaged(tx: Db, imp: ImportRow) {
       WHERE st.import_id = ${id} AND c.status <> 'erased' ON CONFLICT DO NOTHING`);
   }
   await tx.delete(importStaging).where(eq(importStaging.importId, id));
-  const [skip] = rowsOf<{ n: number }>(await tx.execute(sql`SELECT count(DISTINCT row_number)::int AS n FROM import_row_issues WHERE import_id = ${id} AND skipped`));
+  const [skip] = await queryRows<{ n: number }>(tx, sql`SELECT count(DISTINCT row_number)::int AS n FROM import_row_issues WHERE import_id = ${id} AND skipped`);
   return { created, updated, skipped: Number(skip?.n ?? 0) };
 }
 
-const rowsOf = <T = unknown>(r: unknown) => (r as { rows: T[] }).rows;
 
 async function fail(db: Db, imp: ImportRow, message: string) {
   await db.delete(importStaging).where(eq(importStaging.importId, imp.id));

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_campaign_send_idx" ON "messages" USING btree ("campaign_id","send_at","id");
