@@ -22,6 +22,7 @@ import { billingRoutes } from './modules/billing/routes.js';
 import { stripeWebhookRoutes } from './modules/billing/webhook-routes.js';
 import { campaignRoutes } from './modules/campaigns/routes.js';
 import { importRoutes } from './modules/contacts/import/routes.js';
+import { inboxRoutes } from './modules/inbox/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
 import { senderRoutes } from './modules/senders/routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(messengerRoutes);
     await api.register(messengerWebhookRoutes);
     await api.register(campaignRoutes);
+    await api.register(inboxRoutes);
     // Self-hosted (no STRIPE_SECRET_KEY): no billing routes at all, so they answer 404.
     if (config.billing) {
       await api.register(billingRoutes);

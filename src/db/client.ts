@@ -27,6 +27,8 @@ export interface Database {
   db: Db;
   sql: SqlClient;
   pglite?: PGlite;
+  /** PostgreSQL only: a new connection outside the pool, for a session that stays open (LISTEN). */
+  dedicatedClient?: () => pg.Client;
   close(): Promise<void>;
 }
 
@@ -73,7 +75,8 @@ export function postgresDatabase(url: string, opts: { max?: number } = {}): Data
     },
     close: () => pool.end(),
   };
-  return { kind: 'postgres', db: drizzlePg(pool, { schema }) as unknown as Db, sql, close: () => sql.close() };
+  const dedicatedClient = () => new pg.Client({ connectionString: url, application_name: 'messagesender-listen' });
+  return { kind: 'postgres', db: drizzlePg(pool, { schema }) as unknown as Db, sql, dedicatedClient, close: () => sql.close() };
 }
 
 /** Extensions the migrations use; every PGlite we open must load them. */

@@ -15,7 +15,8 @@ export type AuditAction =
   | 'workspace.created' | 'workspace.renamed' | 'workspace.sending_settings_changed' | 'member.invited' | 'member.invite_revoked' | 'member.joined'
   | 'member.role_changed' | 'member.removed' | 'api_key.created' | 'api_key.revoked'
   | 'contacts.exported' | 'contact.gdpr_exported' | 'contact.erased'
-  | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.stopped' | 'campaign.deleted' | 'campaign.message_resolved';
+  | 'campaign.launched' | 'campaign.paused' | 'campaign.resumed' | 'campaign.stopped' | 'campaign.deleted' | 'campaign.message_resolved'
+  | 'conversation.assigned';
 
 export interface AuditEntry {
   workspaceId?: string | null;

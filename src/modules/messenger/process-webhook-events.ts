@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { contacts, facebookPages, webhookEvents } from '../../db/schema/index.js';
 import type { Deps } from '../../http/context.js';
 import { getProfile, type MessengerProfile } from '../../channels/messenger/index.js';
+import { publishConversationUpdated } from '../inbox/inbox-events.js';
 import { graphSettings } from './messenger-config.js';
 import { openPageToken, type PageRow } from './pages.js';
 import { recordMessengerEvent, type EventContext } from './record-event.js';
@@ -88,6 +89,8 @@ async function processBatch(deps: Deps, rows: PendingRow[]): Promise<ProcessResu
   const profiles = await prefetchProfiles(deps, rows, pagesByFbId);
   const appId = deps.config.facebook?.appId ?? null;
   const result: ProcessResult = { processed: 0, failed: 0 };
+  /** Conversations that changed, announced to open inboxes once the batch has committed. */
+  const touched = new Map<string, string>();
   await deps.db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const locked = await t.select({ id: webhookEvents.id }).from(webhookEvents)
@@ -98,12 +101,15 @@ async function processBatch(deps: Deps, rows: PendingRow[]): Promise<ProcessResu
     for (const { id } of locked) {
       const row = byId.get(id)!;
       try {
+        const changed: [string, string][] = [];
         await tx.transaction(async (sp) => {
           for (const page of pagesByFbId.get(row.payload.pageId) ?? []) {
             const ctx: EventContext = { page, appId, profileOf: (fbPageId, psid) => profiles.get(`${fbPageId}:${psid}`) ?? null };
-            await recordMessengerEvent(sp as unknown as Db, ctx, row.payload, row.dedupeKey);
+            const conversationId = await recordMessengerEvent(sp as unknown as Db, ctx, row.payload, row.dedupeKey);
+            if (conversationId) changed.push([conversationId, page.workspaceId]);
           }
         });
+        for (const [conversationId, workspaceId] of changed) touched.set(conversationId, workspaceId);
         done.push(id);
       } catch (err) {
         result.failed++;
@@ -118,6 +124,7 @@ async function processBatch(deps: Deps, rows: PendingRow[]): Promise<ProcessResu
     }
     result.processed = done.length;
   });
+  for (const [conversationId, workspaceId] of touched) await publishConversationUpdated(deps, workspaceId, conversationId);
   return result;
 }
 

@@ -37,10 +37,10 @@ function previewOf(text: string | null, attachments: { type: string }[]): string
  * their conversation; the first time it also counts as unread, opens the 24-hour window,
  * records 'received' and 'replied' on the contact and stops their email sequences.
  */
-async function recordFromPerson(db: Db, ctx: EventContext, stored: StoredMessengerEvent, dedupeKey: string) {
+async function recordFromPerson(db: Db, ctx: EventContext, stored: StoredMessengerEvent, dedupeKey: string): Promise<string | null> {
   const { page } = ctx;
   const psid = stored.event.sender?.id;
-  if (!psid) return;
+  if (!psid) return null;
   const at = occurredAt(stored);
   const contact = await findOrCreateSubscriber(db, { workspaceId: page.workspaceId, fbPageId: page.pageId, psid, profile: ctx.profileOf(page.pageId, psid) });
   const conversation = await findOrCreateConversation(db, { workspaceId: page.workspaceId, pageRowId: page.id, contactId: contact.id, at });
@@ -60,7 +60,7 @@ async function recordFromPerson(db: Db, ctx: EventContext, stored: StoredMesseng
     workspaceId: page.workspaceId, conversationId: conversation.id, direction: 'in', externalId, fromName, fromAddress: psid,
     text, metadata, status: 'received', occurredAt: at,
   }).onConflictDoNothing({ target: [conversationMessages.conversationId, conversationMessages.externalId] }).returning({ id: conversationMessages.id });
-  if (!inserted) return;
+  if (!inserted) return null;
 
   await touchConversation(db, conversation.id, { at, preview: previewOf(text, attachments), inbound: true });
   const eventMeta = { pageId: page.id, fbPageId: page.pageId, conversationId: conversation.id, conversationMessageId: inserted.id, mid: externalId, ...(postback && { postback: true }) };
@@ -69,6 +69,7 @@ async function recordFromPerson(db: Db, ctx: EventContext, stored: StoredMesseng
     { workspaceId: page.workspaceId, contactId: contact.id, type: 'replied', channel: 'messenger', occurredAt: at, metadata: eventMeta },
   ]);
   await stopContactSequences(db, { workspaceId: page.workspaceId, contactId: contact.id, reason: 'replied on Messenger', trigger: 'reply' });
+  return conversation.id;
 }
 
 /**
@@ -76,11 +77,11 @@ async function recordFromPerson(db: Db, ctx: EventContext, stored: StoredMesseng
  * already stored under its mid, so the echo only lends it Facebook's timestamp (receipts'
  * watermarks are in Facebook's clock); anyone else's becomes an outbound message in the thread.
  */
-async function recordEcho(db: Db, ctx: EventContext, stored: StoredMessengerEvent) {
+async function recordEcho(db: Db, ctx: EventContext, stored: StoredMessengerEvent): Promise<string | null> {
   const { page } = ctx;
   const message = stored.event.message!;
   const psid = stored.event.recipient?.id;
-  if (!psid || !message.mid) return;
+  if (!psid || !message.mid) return null;
   const at = occurredAt(stored);
   const contact = await findOrCreateSubscriber(db, { workspaceId: page.workspaceId, fbPageId: page.pageId, psid, profile: ctx.profileOf(page.pageId, psid) });
   const conversation = await findOrCreateConversation(db, { workspaceId: page.workspaceId, pageRowId: page.id, contactId: contact.id, at });
@@ -93,41 +94,46 @@ async function recordEcho(db: Db, ctx: EventContext, stored: StoredMessengerEven
   }).onConflictDoNothing({ target: [conversationMessages.conversationId, conversationMessages.externalId] }).returning({ id: conversationMessages.id });
   if (inserted) {
     await touchConversation(db, conversation.id, { at, preview: previewOf(message.text ?? null, attachments), inbound: false });
-    return;
+    return conversation.id;
   }
   await db.update(conversationMessages).set({ occurredAt: at })
     .where(and(eq(conversationMessages.conversationId, conversation.id), eq(conversationMessages.externalId, message.mid), eq(conversationMessages.direction, 'out')));
+  return null;
 }
 
 /**
  * Receipts move our outbound messages forward, never back: delivered (by mid, or everything up to
  * the watermark) from sent; read (up to the watermark) from sent or delivered.
  */
-async function recordReceipt(db: Db, ctx: EventContext, stored: StoredMessengerEvent) {
+async function recordReceipt(db: Db, ctx: EventContext, stored: StoredMessengerEvent): Promise<string | null> {
   const { page } = ctx;
   const psid = stored.event.sender?.id;
-  if (!psid) return;
+  if (!psid) return null;
   const contact = await findSubscriber(db, { workspaceId: page.workspaceId, fbPageId: page.pageId, psid });
-  if (!contact) return;
+  if (!contact) return null;
   const conversation = await findConversation(db, { workspaceId: page.workspaceId, pageRowId: page.id, contactId: contact.id });
-  if (!conversation) return;
+  if (!conversation) return null;
   const mine = and(eq(conversationMessages.conversationId, conversation.id), eq(conversationMessages.direction, 'out'));
   const { delivery, read } = stored.event;
   if (delivery) {
     const watermark = typeof delivery.watermark === 'number' ? new Date(delivery.watermark) : null;
     const mids = (delivery.mids ?? []).filter((m): m is string => typeof m === 'string');
     const which = or(mids.length ? inArray(conversationMessages.externalId, mids) : undefined, watermark ? lte(conversationMessages.occurredAt, watermark) : undefined);
-    if (!which) return;
+    if (!which) return null;
     await db.update(conversationMessages).set({ status: 'delivered' }).where(and(mine, eq(conversationMessages.status, 'sent'), which));
   }
   if (read && typeof read.watermark === 'number') {
     await db.update(conversationMessages).set({ status: 'read' })
       .where(and(mine, inArray(conversationMessages.status, ['sent', 'delivered']), lte(conversationMessages.occurredAt, new Date(read.watermark))));
   }
+  return conversation.id;
 }
 
-/** Applies one stored event for one workspace's page. Idempotent: running it twice changes nothing more. */
-export async function recordMessengerEvent(db: Db, ctx: EventContext, stored: StoredMessengerEvent, dedupeKey: string) {
+/**
+ * Applies one stored event for one workspace's page. Idempotent: running it twice changes nothing more.
+ * Returns the conversation it changed, for the live inbox.
+ */
+export async function recordMessengerEvent(db: Db, ctx: EventContext, stored: StoredMessengerEvent, dedupeKey: string): Promise<string | null> {
   switch (stored.kind) {
     case 'message':
     case 'postback':
@@ -139,7 +145,7 @@ export async function recordMessengerEvent(db: Db, ctx: EventContext, stored: St
       return recordReceipt(db, ctx, stored);
     default:
       // Reactions, referrals, opt-ins: kept in webhook_events, nothing to show yet.
-      return;
+      return null;
   }
 }
 

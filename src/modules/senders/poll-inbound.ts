@@ -6,6 +6,7 @@ import { contactEvents, contacts, conversationMessages, senderAccounts } from '.
 import { queryRows, sqlArray } from '../../db/sql-helpers.js';
 import { stopContactSequences, stopOnReply } from '../../engine/stop-rules.js';
 import { emailThreadKey, findOrCreateConversation, touchConversation } from '../inbox/conversation-store.js';
+import { publishConversationUpdated } from '../inbox/inbox-events.js';
 import { isUnsubscribeRequestEmail } from '../tracking/unsubscribe-email.js';
 import type { Deps } from '../../http/context.js';
 import { normalizeContactEmail } from '../contacts/contact-input.js';
@@ -94,17 +95,18 @@ async function recordInbound(deps: Deps, sender: SenderRow, email: InboundEmail,
     return 'unsubscribe';
   }
   const replied = cls.kind === 'reply';
-  await deps.db.transaction(async (tx) => {
+  const landedIn = await deps.db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await tx.insert(contactEvents).values({ workspaceId: sender.workspaceId, contactId: contact.id, type: replied ? 'replied' : 'received', channel: 'email', ...link, occurredAt: email.date, metadata: { ...base, autoReply: !replied, inReplyTo: email.inReplyTo } });
     if (replied) await stopOnReply(t, { workspaceId: sender.workspaceId, contactId: contact.id, fromEmail: email.from?.address ?? contact.email, reason: 'replied' });
-    await storeInConversation(t, sender, contact.id, email, { matched, autoReply: !replied });
+    return storeInConversation(t, sender, contact.id, email, { matched, autoReply: !replied });
   });
+  if (landedIn) await publishConversationUpdated(deps, sender.workspaceId, landedIn);
   return cls.kind;
 }
 
-/** The reply joins the contact's thread with this inbox, after the campaign messages it answers. */
-async function storeInConversation(db: Db, sender: SenderRow, contactId: string, email: InboundEmail, opts: { matched: MatchedMessage | null; autoReply: boolean }) {
+/** The reply joins the contact's thread with this inbox, after the campaign messages it answers; returns the thread when it is new there. */
+async function storeInConversation(db: Db, sender: SenderRow, contactId: string, email: InboundEmail, opts: { matched: MatchedMessage | null; autoReply: boolean }): Promise<string | null> {
   const conversation = await findOrCreateConversation(db, {
     workspaceId: sender.workspaceId, contactId, channel: 'email', threadKey: emailThreadKey(sender.id, contactId),
     senderId: sender.id, campaignId: opts.matched?.campaign_id ?? null, subject: email.subject, at: email.date,
@@ -122,7 +124,9 @@ async function storeInConversation(db: Db, sender: SenderRow, contactId: string,
     subject: email.subject, text: email.text, html: email.html ?? null, status: 'received', occurredAt: email.date,
     metadata: { providerId: email.providerId, providerThreadId: email.providerThreadId ?? null, inReplyTo: email.inReplyTo, references: email.references, autoReply: opts.autoReply },
   }).onConflictDoNothing({ target: [conversationMessages.conversationId, conversationMessages.externalId] }).returning({ id: conversationMessages.id });
-  if (inserted) await touchConversation(db, conversation.id, { at: email.date, preview: email.text.trim().slice(0, 200), inbound: true, labels: opts.autoReply ? ['out_of_office'] : [] });
+  if (!inserted) return null;
+  await touchConversation(db, conversation.id, { at: email.date, preview: email.text.trim().slice(0, 200), inbound: true, labels: opts.autoReply ? ['out_of_office'] : [] });
+  return conversation.id;
 }
 
 /** The mailto half of List-Unsubscribe: the sender asked by email; honoured like the one-click link. */
