@@ -9,9 +9,9 @@ export interface Spawned {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-/** Runs the real CLI (`bin/messagesender.js <command>`) as its own process. */
-export function spawnCli(command: string, env: Record<string, string | undefined>): Spawned {
-  const child = spawn(process.execPath, ['bin/messagesender.js', command], {
+/** Runs the real CLI (`bin/messagesender.js <command> [args]`) as its own process. */
+export function spawnCli(command: string, env: Record<string, string | undefined>, args: string[] = []): Spawned {
+  const child = spawn(process.execPath, ['bin/messagesender.js', command, ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
