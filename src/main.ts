@@ -1,10 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
+import { createBackup } from './db/backup/create-backup.js';
+import { BackupError } from './db/backup/manifest.js';
+import { restoreBackup } from './db/backup/restore-backup.js';
 import { openDatabase } from './db/client.js';
 import { DataDirInUseError, lockDataDir } from './db/datadir-lock.js';
 import { migrate } from './db/migrate.js';
 import { runDoctor } from './doctor.js';
 import { addDataDirKey, reencryptSecrets } from './modules/senders/rotate-encryption.js';
 import { createLogger } from './lib/logger.js';
+import { PROJECT_ROOT } from './lib/paths.js';
 import { startRuntime, type Role } from './runtime.js';
 
 const USAGE = `usage: messagesender <command>
@@ -14,6 +20,9 @@ const USAGE = `usage: messagesender <command>
   worker    background worker only (scale-out; needs DATABASE_URL)
   migrate   apply database migrations and exit
   doctor    check configuration, database and migrations; non-zero exit on problems
+  backup [--out DIR]   write a consistent backup (payload + manifest with SHA-256) into DIR
+            (default ./backups); embedded database: stop the server first
+  restore FILE         load a backup (its manifest or payload) into an EMPTY database
   rotate-key  re-encrypt stored credentials under the active key (ENCRYPTION_KEY_ID);
             on the embedded database, stop the server first or use POST /api/v1/admin/encryption/rotate`;
 
@@ -38,6 +47,36 @@ async function run(command: string) {
     await database.close();
     release();
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    return;
+  }
+
+  if (command === 'backup') {
+    const args = process.argv.slice(3);
+    const outIndex = args.indexOf('--out');
+    const outDir = resolve(outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : 'backups');
+    const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+    try {
+      const appVersion = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      const { manifestPath, manifest } = await createBackup({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, dataDirSecrets: config.secretsSource === 'data-dir', appVersion }, outDir);
+      const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+      process.stdout.write(`backup written: ${manifestPath}\n  ${manifest.payload.file} (${manifest.payload.bytes} bytes, sha256 ${manifest.payload.sha256})\n  ${Object.keys(manifest.tables).length} tables, ${rows} rows\n`);
+      if (manifest.secrets) process.stdout.write(`  ${manifest.secrets.file}: this install's generated secrets; keep it as private as the data\n`);
+    } finally {
+      release();
+    }
+    return;
+  }
+
+  if (command === 'restore') {
+    const file = process.argv[3];
+    if (!file) fail('usage: messagesender restore <backup manifest or payload file>');
+    const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+    try {
+      const result = await restoreBackup({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, resolve(file));
+      process.stdout.write(`restored backup of ${result.manifest.createdAt}: ${result.tables} tables, ${result.rows} rows, row counts match the manifest\n`);
+    } finally {
+      release();
+    }
     return;
   }
 
@@ -86,6 +125,6 @@ async function run(command: string) {
 }
 
 run(process.argv[2] ?? 'start').catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirInUseError) fail(err.message);
+  if (err instanceof ConfigError || err instanceof DataDirInUseError || err instanceof BackupError) fail(err.message);
   fail(`failed to start: ${(err as Error).stack ?? err}`);
 });
