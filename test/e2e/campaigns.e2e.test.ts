@@ -107,6 +107,13 @@ describe.skipIf(!browserAvailable)(`campaigns in Chromium (${engineName})`, () =
     await preview.getByLabel('Preview as').selectOption({ label: 'Ann <ann@acme.io>' });
     await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toContain('Hi Ann, how is it going?');
 
+    // Unsaved text previews as it is typed; discarding brings the saved text back.
+    const body = page.getByLabel('Plain-text body');
+    await body.fill('Morning {{ first_name }}, still at {{ company }}?');
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toContain('Morning Ann, still at Acme?');
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toContain('Hi Ann, how is it going?');
+
     const { rows } = await t.deps.database.sql.query<{ body_text: string }>('SELECT body_text FROM step_variants');
     expect(rows).toEqual([{ body_text: `Hi ${BODY_TOKEN}, how is it going?` }]);
   });

@@ -171,6 +171,13 @@ describe(`campaign preview (${engineName})`, () => {
     expect(variantB.body).toMatchObject({ subject: 'As ', html: '<p> at </p>', missingVariables: ['company', 'first_name', 'title'] });
 
     expect((await preview({ contactId: ann, stepPosition: 3 })).body.errors).toEqual([{ field: 'stepPosition', message: 'the sequence has no step 3' }]);
+    // Unsaved editor text previews as typed, on a saved step or one not saved yet.
+    expect((await preview({ contactId: ann, stepPosition: 1, draft: { subject: 'Hey {{ first_name }}', bodyText: 'Typed for {{ company }}' } })).body)
+      .toMatchObject({ subject: 'Hey Ann', text: 'Typed for Acme', html: null });
+    expect((await preview({ contactId: ann, stepPosition: 3, draft: { subject: null, bodyText: 'Last try, {{ first_name }}' } })).body)
+      .toMatchObject({ subject: 'Re: Quick question, Ann', text: 'Last try, Ann' });
+    expect((await preview({ contactId: ann, stepPosition: 1, draft: { bodyText: '{{ first_name | nosuchfilter }}' } })).body.errors)
+      .toEqual([expect.objectContaining({ field: 'bodyText' })]);
     const other = await newWorkspace(t.app);
     const stranger = await addContact(other.client, { email: 'stranger@else.io' });
     expect((await preview({ contactId: stranger, stepPosition: 1 })).status).toBe(404);

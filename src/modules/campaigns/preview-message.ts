@@ -20,6 +20,7 @@ export interface PreviewInput {
   contactId?: string;
   stepPosition: number;
   variantId?: string;
+  draft?: { subject?: string | null; bodyText?: string; bodyHtml?: string | null };
 }
 
 /**
@@ -31,7 +32,8 @@ export async function previewMessage(db: Db, workspaceId: string, campaignId: st
   const campaign = await findCampaign(db, workspaceId, campaignId);
   const steps = await loadSteps(db, campaign.id);
   const step = steps.find((s) => s.position === input.stepPosition);
-  if (!step) throw fieldError('stepPosition', `the sequence has no step ${input.stepPosition}`);
+  // A step being written is not saved yet: with draft text it can still be previewed.
+  if (!step && !input.draft) throw fieldError('stepPosition', `the sequence has no step ${input.stepPosition}`);
   const contact = input.contactId ? await getContact(db, workspaceId, input.contactId) : await sampleContact(db, workspaceId, campaign.id);
   const fields: ContactFields = contact ?? PLACEHOLDER;
 
@@ -39,14 +41,16 @@ export async function previewMessage(db: Db, workspaceId: string, campaignId: st
     ? await db.select({ id: enrollments.id, threadSubject: enrollments.threadSubject }).from(enrollments)
       .where(and(eq(enrollments.campaignId, campaign.id), eq(enrollments.contactId, contact.id)))
     : [];
-  let variant = step.variants[0];
+  const stored = step?.variants ?? [];
+  let saved = stored[0];
   if (input.variantId) {
-    variant = step.variants.find((v) => v.id === input.variantId);
-    if (!variant) throw fieldError('variantId', `is not a variant of step ${step.position}`);
-  } else if (enrollment) {
-    variant = pickVariant(step.variants, `${enrollment.id}:${step.position}`);
+    saved = stored.find((v) => v.id === input.variantId);
+    if (!saved) throw fieldError('variantId', `is not a variant of step ${input.stepPosition}`);
+  } else if (enrollment && stored.length) {
+    saved = pickVariant(stored, `${enrollment.id}:${input.stepPosition}`);
   }
-  if (!variant) throw notFound('Variant');
+  const variant = { subject: null, bodyText: '', bodyHtml: null, ...saved, ...input.draft };
+  if (!saved && !input.draft) throw notFound('Variant');
 
   const vars = messageVariables(fields, await sampleSender(db, campaign.id));
   const seed = spintaxSeed(fields.id);

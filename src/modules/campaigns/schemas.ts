@@ -80,7 +80,11 @@ export const launchCheckOut = z.object({
   audienceCount: z.number(),
 });
 
-export const previewBody = z.object({ contactId: z.uuid().optional(), stepPosition: z.number().int().min(1).max(MAX_STEPS), variantId: z.uuid().optional() });
+export const previewBody = z.object({
+  contactId: z.uuid().optional(), stepPosition: z.number().int().min(1).max(MAX_STEPS), variantId: z.uuid().optional(),
+  /** Unsaved editor text: rendered instead of the stored variant's, so the preview follows typing. */
+  draft: z.object({ subject: z.string().max(998).nullable().optional(), bodyText: z.string().max(200_000).optional(), bodyHtml: z.string().max(500_000).nullable().optional() }).optional(),
+});
 export const previewOut = z.object({ contactId: z.uuid().nullable(), subject: z.string(), text: z.string(), html: z.string().nullable(), missingVariables: z.array(z.string()) });
 
 const counts = z.object({

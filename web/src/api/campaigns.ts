@@ -104,6 +104,8 @@ export interface PreviewInput {
   contactId?: string;
   stepPosition: number;
   variantId?: string;
+  /** Unsaved editor text, rendered instead of the saved variant's. */
+  draft?: { subject: string | null; bodyText: string; bodyHtml: string | null };
 }
 
 export interface Preview {

@@ -207,7 +207,7 @@ function CampaignEditor({ workspaceId, role, campaign }: { workspaceId: string; 
               onChange={(steps, field) => editor.change({ steps }, field)}
             />
             <aside className="sequence-aside">
-              <PreviewPane workspaceId={workspaceId} campaign={campaign} dirty={editor.dirty} />
+              <PreviewPane workspaceId={workspaceId} campaign={campaign} dirty={editor.dirty} draftSteps={editor.draft.steps} />
             </aside>
           </div>
         )}

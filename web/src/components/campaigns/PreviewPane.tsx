@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
-import { useCampaignPreview, type Campaign } from '../../api/campaigns';
+import { useCampaignPreview, type Campaign, type PreviewInput } from '../../api/campaigns';
+import type { StepDraft } from './campaignDraft';
 import { listContacts } from '../../api/contacts';
 import { errorMessage } from '../../api/errors';
 import { queryKeys } from '../../api/queryKeys';
@@ -43,13 +44,23 @@ function contactLabel(contact: Contact): string {
 
 interface PreviewPaneProps {
   workspaceId: string;
-  /** The saved campaign: the preview renders what the server has, exactly as it will send it. */
+  /** The saved campaign: recipients, variants and sender come from it; unsaved text from `draftSteps`. */
   campaign: Campaign;
   /** The form differs from the saved campaign. */
   dirty: boolean;
+  /** The editor's steps: while they differ from the saved ones, their text is what gets previewed. */
+  draftSteps: StepDraft[];
 }
 
-export function PreviewPane({ workspaceId, campaign, dirty }: PreviewPaneProps) {
+/** The text the editor holds for one step and variant, in the preview endpoint's `draft` shape. */
+function draftOf(steps: StepDraft[], position: number, variantId: string | undefined): PreviewInput['draft'] {
+  const step = steps[position - 1];
+  const variant = step?.variants.find((v) => v.id === variantId) ?? step?.variants[0];
+  if (!variant) return undefined;
+  return { subject: variant.subject.trim() ? variant.subject : null, bodyText: variant.bodyText, bodyHtml: variant.htmlEnabled ? variant.bodyHtml : null };
+}
+
+export function PreviewPane({ workspaceId, campaign, dirty, draftSteps }: PreviewPaneProps) {
   const [stepPosition, setStepPosition] = useState(1);
   const [variantId, setVariantId] = useState('');
   const [contactId, setContactId] = useState('');
@@ -60,14 +71,13 @@ export function PreviewPane({ workspaceId, campaign, dirty }: PreviewPaneProps) 
   const variant = step?.variants.find((v) => v.id === variantId);
   const contact = contacts.find((c) => c.id === contactId);
 
-  // Choices settle before a request goes out: arrowing through a select doesn't fire one per option.
-  const requested = useDebouncedValue(
-    JSON.stringify({ stepPosition: step?.position ?? 1, variantId: variant?.id, contactId: contact?.id, version: campaign.updatedAt }),
-    300,
-  );
-  const input = JSON.parse(requested) as { stepPosition: number; variantId?: string; contactId?: string; version: string };
+  // Choices and typing settle before a request goes out: one render per pause, not per keystroke.
+  const position = step?.position ?? 1;
+  const wanted = JSON.stringify({ stepPosition: position, variantId: variant?.id, contactId: contact?.id, version: campaign.updatedAt, draft: dirty ? draftOf(draftSteps, position, variant?.id) : undefined });
+  const requested = useDebouncedValue(wanted, 300);
+  const input = JSON.parse(requested) as PreviewInput & { version: string };
   const preview = useCampaignPreview(workspaceId, campaign.id, input, step !== undefined);
-  const settling = preview.isFetching || requested !== JSON.stringify({ stepPosition: step?.position ?? 1, variantId: variant?.id, contactId: contact?.id, version: campaign.updatedAt });
+  const settling = preview.isFetching || requested !== wanted;
   const result = preview.data;
   const to = contact?.email ?? contacts.find((c) => c.id === result?.contactId)?.email;
 
@@ -108,10 +118,6 @@ export function PreviewPane({ workspaceId, campaign, dirty }: PreviewPaneProps) 
                 options={[{ value: '', label: 'First contact in the audience' }, ...contacts.map((c) => ({ value: c.id, label: contactLabel(c) }))]}
               />
             </div>
-
-            {dirty && (
-              <Alert tone="info">Showing the saved version. Save to preview your latest edits.</Alert>
-            )}
 
             <div className="preview-message" aria-busy={settling || undefined}>
               {settling && (
