@@ -4,6 +4,8 @@ import { campaigns } from '../db/schema/index.js';
 import { queryRows } from '../db/sql-helpers.js';
 import type { Logger } from '../lib/logger.js';
 import { enrollAudience } from './enroll.js';
+import type { Config } from '../config.js';
+import { resumeAllQuotaPaused } from '../modules/billing/quota.js';
 
 /** How often running campaigns pick up new audience members and finished ones are closed. */
 export const CAMPAIGN_TICK_CRON = '* * * * *';
@@ -13,11 +15,16 @@ export const CAMPAIGN_TICK_CRON = '* * * * *';
  * campaign with nothing left to send (every message sent, failed, skipped or uncertain) is
  * marked finished.
  */
-export async function tickCampaigns(deps: { db: Db; log: Logger }, now: Date) {
+export async function tickCampaigns(deps: { db: Db; log: Logger; config?: Pick<Config, 'billing'> }, now: Date) {
   const running = await deps.db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.status, 'running'));
   for (const { id } of running) {
     const enrolled = await enrollAudience(deps, id, now);
     if (enrolled) deps.log.info({ campaignId: id, enrolled }, 'new audience members enrolled');
+  }
+  // A new month (or a plan change the webhook missed) gives quota back: messages that waited for it resume.
+  if (deps.config?.billing) {
+    const resumed = await resumeAllQuotaPaused(deps.db, deps.config.billing, now);
+    if (resumed) deps.log.info({ resumed }, 'messages waiting for the monthly quota resumed');
   }
   return finishCampaigns(deps.db, now);
 }

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows, sqlArray } from '../db/sql-helpers.js';
+import type { BillingConfig } from '../config.js';
+import { lockQuotas, QUOTA_REASON, quotaKey, quotaMonth, type QuotaSlot } from '../modules/billing/quota.js';
 import { suppressedSql } from '../modules/contacts/suppressions.js';
 import type { SenderRow } from '../modules/senders/senders.js';
 import { senderAccounts } from '../db/schema/index.js';
@@ -38,6 +40,8 @@ export interface ClaimOptions {
   /** Base URL for unsubscribe and tracking links when a workspace has no tracking domain. */
   publicUrl: string;
   keys: TrackingKeys;
+  /** Plan limits: each workspace's monthly message quota holds here. Absent or null = no quota (self-hosted). */
+  billing?: BillingConfig | null;
 }
 
 interface SenderSlot {
@@ -93,9 +97,11 @@ export async function claimMessages(db: Db, opts: ClaimOptions): Promise<Claimed
     const campaignIds = [...new Set(candidates.map((c) => c.campaign_id))];
     const { slots, rotation, pools } = await lockSenders(tx, candidates, now);
     const newToday = await lockCampaignCounters(tx, candidates, now);
+    // After the campaign counters: every transaction takes counter rows in the same order (campaign, quota, sender).
+    const quotas = opts.billing ? await lockQuotas(tx, opts.billing, candidates.map((c) => c.workspace_id), now) : null;
     const variants = await loadVariants(tx, campaignIds);
 
-    const decisions = candidates.map((c) => [c, decide(c, { now, rotation, pools, slots, newToday })] as const);
+    const decisions = candidates.map((c) => [c, decide(c, { now, rotation, pools, slots, newToday, quotas })] as const);
     const claimed: ClaimedMessage[] = [];
     const skipped: { id: string; reason: string; stop: boolean }[] = [];
     const paused: { id: string; reason: string }[] = [];
@@ -105,14 +111,18 @@ export async function claimMessages(db: Db, opts: ClaimOptions): Promise<Claimed
       else if (d.kind === 'pause') paused.push({ id: candidate.id, reason: d.reason });
       else if (d.kind === 'later') later.push({ id: candidate.id, at: d.sendAt.toISOString() });
       else if (d.kind === 'send') {
+        // A message that turns out not to go does not use the quota unit decide() set aside for it.
+        const giveBack = () => { const q = quotas?.get(candidate.workspace_id); if (q) q.used -= 1; };
         const stepVariants = variants.get(`${candidate.campaign_id}:${candidate.step_position}`);
         if (!stepVariants?.length) {
+          giveBack();
           skipped.push({ id: candidate.id, reason: 'the step was removed from the sequence', stop: false });
           continue;
         }
         const firstSubject = variants.get(`${candidate.campaign_id}:1`)?.[0]?.subject ?? '';
         const composed = composeMessage({ candidate, sender: d.slot.row, variants: stepVariants, firstSubject, publicUrl: opts.publicUrl, keys: opts.keys });
         if (!composed.ok) {
+          giveBack();
           skipped.push({ id: candidate.id, reason: composed.reason, stop: false });
           continue;
         }
@@ -122,7 +132,7 @@ export async function claimMessages(db: Db, opts: ClaimOptions): Promise<Claimed
 
     await applyOutcomes(tx, { skipped, paused, later });
     await markSending(tx, claimed, opts);
-    await saveCounters(tx, claimed, slots, now);
+    await saveCounters(tx, claimed, slots, now, quotas !== null);
     return claimed;
   });
 }
@@ -134,6 +144,8 @@ interface DecideContext {
   pools: Map<string, PoolState>;
   slots: Map<string, SenderSlot>;
   newToday: Map<string, { used: number; day: string }>;
+  /** Monthly message quota per workspace (locked); null without billing. */
+  quotas: Map<string, QuotaSlot> | null;
 }
 
 function decide(c: Candidate, ctx: DecideContext): Decision {
@@ -160,6 +172,11 @@ function decide(c: Candidate, ctx: DecideContext): Decision {
   const pinned = pinnedSender(c);
   const slot = pinned ? decidePinned(ctx.slots.get(pinned), now) : decideRotation(ctx.rotation.get(c.campaign_id) ?? [], ctx.pools.get(c.campaign_id), ctx.slots, now);
   if (slot.kind !== 'send') return slot;
+  // Quota last: only a message that would go now uses it. Reached, the message waits (paused, not
+  // failed) with a reason the user sees, until an upgrade or the next month makes room.
+  const quota = ctx.quotas?.get(c.workspace_id);
+  if (quota && quota.allowed !== null && quota.used >= quota.allowed) return { kind: 'pause', reason: QUOTA_REASON };
+  if (quota) quota.used += 1;
   take(slot.slot, now);
   if (c.step_position === 1 && c.daily_new_limit !== null) ctx.newToday.get(c.campaign_id)!.used += 1;
   return slot;
@@ -291,7 +308,8 @@ async function lockCampaignCounters(tx: Db, candidates: Candidate[], now: Date):
   const limited = new Map<string, string>();
   for (const c of candidates) if (c.step_position === 1 && c.daily_new_limit !== null) limited.set(c.campaign_id, localDay(c.timezone, now));
   const out = new Map<string, { used: number; day: string }>();
-  for (const [campaignId, day] of limited) {
+  // In id order, so two workers locking overlapping campaigns never wait on each other in a cycle.
+  for (const [campaignId, day] of [...limited].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const key = `campaign:${campaignId}`;
     await tx.execute(sql`INSERT INTO send_counters (key, day, count) VALUES (${key}, ${day}::date, 0) ON CONFLICT (key, day) DO NOTHING`);
     const [row] = await queryRows<{ count: number }>(tx, sql`SELECT count FROM send_counters WHERE key = ${key} AND day = ${day}::date FOR UPDATE`);
@@ -354,7 +372,7 @@ async function markSending(tx: Db, claimed: ClaimedMessage[], opts: ClaimOptions
   }
 }
 
-async function saveCounters(tx: Db, claimed: ClaimedMessage[], slots: Map<string, SenderSlot>, now: Date) {
+async function saveCounters(tx: Db, claimed: ClaimedMessage[], slots: Map<string, SenderSlot>, now: Date, countQuota: boolean) {
   if (!claimed.length) return;
   const increments = new Map<string, { key: string; day: string; n: number }>();
   const bump = (key: string, day: string) => {
@@ -366,6 +384,7 @@ async function saveCounters(tx: Db, claimed: ClaimedMessage[], slots: Map<string
   for (const { candidate, sender } of claimed) {
     bump(`sender:${sender.id}`, utcDay(now));
     if (candidate.step_position === 1 && candidate.daily_new_limit !== null) bump(`campaign:${candidate.campaign_id}`, localDay(candidate.timezone, now));
+    if (countQuota) bump(quotaKey(candidate.workspace_id), quotaMonth(now));
   }
   await tx.execute(sql`
     INSERT INTO send_counters (key, day, count)

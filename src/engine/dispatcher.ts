@@ -7,6 +7,7 @@ import { recoverInFlight } from './recover-in-flight.js';
 import { localDay } from './sending-window.js';
 import { trackingKeys } from '../modules/tracking/tokens.js';
 import { utcDay } from './sender-capacity.js';
+import { quotaMonth } from '../modules/billing/quota.js';
 import { countRoundError, countSendOutcomes, observeClaim } from './metrics.js';
 
 export interface DispatchOptions {
@@ -26,17 +27,17 @@ export interface DispatchOptions {
 export async function dispatchOnce(deps: Pick<Deps, 'db' | 'config'>, channels: ChannelCache, opts: DispatchOptions & { now: Date }) {
   await recoverInFlight(deps.db, { now: opts.now, workerId: opts.workerId, leaseMs: opts.leaseMs, channelFor: channels.get });
   const claimStarted = performance.now();
-  const claimed = await claimMessages(deps.db, { now: opts.now, workerId: opts.workerId, limit: opts.batchSize, leaseMs: opts.leaseMs, publicUrl: deps.config.publicUrl, keys: trackingKeys(deps.config.secrets) });
+  const claimed = await claimMessages(deps.db, { now: opts.now, workerId: opts.workerId, limit: opts.batchSize, leaseMs: opts.leaseMs, publicUrl: deps.config.publicUrl, keys: trackingKeys(deps.config.secrets), billing: deps.config.billing });
   observeClaim((performance.now() - claimStarted) / 1000, claimed.length);
   if (!claimed.length) return { claimed: 0, sent: 0, failed: 0 };
-  const outcomes = await sendAll(claimed, channels, opts.concurrency, opts.now);
+  const outcomes = await sendAll(claimed, channels, opts.concurrency, opts.now, deps.config.billing !== null);
   await recordResults(deps.db, outcomes, { now: opts.now, workerId: opts.workerId });
   countSendOutcomes(claimed, outcomes);
   const sent = outcomes.filter((o) => o.result.ok).length;
   return { claimed: claimed.length, sent, failed: outcomes.length - sent };
 }
 
-async function sendAll(claimed: ClaimedMessage[], channels: ChannelCache, concurrency: number, now: Date): Promise<SendOutcome[]> {
+async function sendAll(claimed: ClaimedMessage[], channels: ChannelCache, concurrency: number, now: Date, quota: boolean): Promise<SendOutcome[]> {
   const outcomes: SendOutcome[] = new Array(claimed.length);
   let next = 0;
   const lane = async () => {
@@ -54,7 +55,7 @@ async function sendAll(claimed: ClaimedMessage[], channels: ChannelCache, concur
         messageId: c.id, senderId: sender.id, stepPosition: c.step_position, campaignId: c.campaign_id, workspaceId: c.workspace_id,
         contactId: c.contact_id, toEmail: composed.email.to.address, attempts: c.attempts + 1,
         pinned: c.step_position > 1, dailyNewLimited: c.step_position === 1 && c.daily_new_limit !== null,
-        campaignDay: localDay(c.timezone, now), senderDay: utcDay(now), result,
+        campaignDay: localDay(c.timezone, now), senderDay: utcDay(now), quotaMonth: quota ? quotaMonth(now) : null, result,
       };
     }
   };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { SendResult } from '../channels/types.js';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/sql-helpers.js';
+import { releaseMessages } from '../modules/billing/quota.js';
 import { markReconnectNeeded } from '../modules/senders/open-channel.js';
 import { pauseSenderMessages } from './sender-messages.js';
 import { stopContactSequences } from './stop-rules.js';
@@ -23,6 +24,8 @@ export interface SendOutcome {
   dailyNewLimited: boolean;
   campaignDay: string;
   senderDay: string;
+  /** The month whose message quota the claim counted this send in; null without billing. */
+  quotaMonth: string | null;
   result: SendResult;
 }
 
@@ -85,9 +88,11 @@ async function recordFailure(db: Db, o: SendOutcome, opts: { now: Date; workerId
     const [row] = await queryRows<{ id: string }>(tx, sql`
       SELECT id FROM messages WHERE id = ${o.messageId} AND status = 'sending' AND leased_by = ${opts.workerId} FOR UPDATE`);
     if (!row) return;
-    // The send never happened: give the inbox (and the campaign's daily new-contact budget) its slot back.
-    await tx.execute(sql`UPDATE send_counters SET count = greatest(0, count - 1) WHERE key = ${`sender:${o.senderId}`} AND day = ${o.senderDay}::date`);
+    // The send never happened: give the campaign's daily new-contact budget, the workspace's monthly
+    // quota and the inbox their slot back (in the order the claim locks these counters).
     if (o.dailyNewLimited) await tx.execute(sql`UPDATE send_counters SET count = greatest(0, count - 1) WHERE key = ${`campaign:${o.campaignId}`} AND day = ${o.campaignDay}::date`);
+    if (o.quotaMonth) await releaseMessages(tx, o.workspaceId, o.quotaMonth);
+    await tx.execute(sql`UPDATE send_counters SET count = greatest(0, count - 1) WHERE key = ${`sender:${o.senderId}`} AND day = ${o.senderDay}::date`);
 
     if (kind === 'auth') {
       await markReconnectNeeded(tx, o.senderId, reason);
