@@ -9,6 +9,9 @@ import { createChannelCache, type ChannelCache } from './channel-cache.js';
 import { claimMessages } from './claim-messages.js';
 import { dispatchOnce } from './dispatcher.js';
 import { enrollAudience } from './enroll.js';
+import { tickCampaigns } from './campaign-tick.js';
+import { contacts, listMembers } from '../db/schema/index.js';
+import { createLogger } from '../lib/logger.js';
 import { MAX_ATTEMPTS } from './record-results.js';
 import { resumeSenderMessages } from './sender-messages.js';
 import { stopOnReply } from './stop-rules.js';
@@ -254,6 +257,21 @@ describe(`campaign engine (${engineName})`, () => {
     expect(new Set(senders)).toEqual(new Set(s.senderIds));
     // Nobody else may use these inboxes before their gap has passed.
     expect(await claim('worker-c')).toEqual([]);
+  });
+
+  it('enrolls contacts added to a running campaign\'s list, and marks the campaign finished once nothing is left to send', async () => {
+    const s = await seed({ contacts: 2 });
+    const log = createLogger('silent');
+    expect(await drain(MONDAY_10)).toBe(2);
+    const [late] = await t.deps.db.insert(contacts).values({ workspaceId: s.workspaceId, email: 'late@prospect.test', firstName: 'Late' }).returning();
+    await t.deps.db.insert(listMembers).values({ listId: s.listId, contactId: late!.id });
+    // Not finished while the new contact's message waits.
+    expect(await tickCampaigns({ db: t.deps.db, log }, MONDAY_10)).not.toContain(s.campaignId);
+    expect((await messagesOf(s.campaignId)).map((m) => m.status)).toEqual(['scheduled', 'sent', 'sent']);
+    expect(await drain(MONDAY_10)).toBe(1);
+    expect(await tickCampaigns({ db: t.deps.db, log }, MONDAY_10)).toContain(s.campaignId);
+    const [campaign] = await queryRows<{ status: string }>(t.deps.db, sql`SELECT status FROM campaigns WHERE id = ${s.campaignId}`);
+    expect(campaign!.status).toBe('finished');
   });
 
   it('a claim whose worker died is looked up, never blindly re-sent: unverifiable ones become uncertain', async () => {
