@@ -35,6 +35,27 @@ function bossOptions(database: Database, connectionString: string | null): PgBos
   };
 }
 
+/** Any fixed key shared by every process: "someone is creating queues". */
+const QUEUE_LOCK_KEY = 7_411_020_002;
+
+/**
+ * pg-boss creates a partition per queue; processes starting at once deadlock on those DDL
+ * statements, so queue creation takes turns under an advisory lock and skips existing queues.
+ */
+async function createQueues(database: Database, boss: PgBoss) {
+  await database.sql.withConnection(async (conn) => {
+    await conn.query('SELECT pg_advisory_lock($1)', [QUEUE_LOCK_KEY]);
+    try {
+      const existing = new Set((await boss.getQueues()).map((q) => q.name));
+      for (const queue of QUEUES) {
+        if (!existing.has(queue)) await boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 });
+      }
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1)', [QUEUE_LOCK_KEY]);
+    }
+  });
+}
+
 export async function startJobs(
   database: Database,
   opts: { connectionString: string | null; log: Logger; supervise: boolean },
@@ -42,7 +63,7 @@ export async function startJobs(
   const boss = new PgBoss({ ...bossOptions(database, opts.connectionString), supervise: opts.supervise, schedule: opts.supervise });
   boss.on('error', (err) => opts.log.error({ err }, 'job system error'));
   await boss.start();
-  for (const queue of QUEUES) await boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 });
+  await createQueues(database, boss);
 
   return {
     boss,
