@@ -1,8 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../src/http/context.js';
 import {
-  campaignAudience, campaigns, campaignSenders, campaignSteps, contacts, listMembers, lists, senderAccounts, stepVariants, workspaces,
+  campaignAudience, campaigns, campaignSenders, campaignSteps, contacts, listMembers, lists, memberships, senderAccounts, stepVariants, workspaces,
 } from '../../src/db/schema/index.js';
+import { createChannelCache } from '../../src/engine/channel-cache.js';
+import { dispatchOnce } from '../../src/engine/dispatcher.js';
+import { enrollAudience } from '../../src/engine/enroll.js';
 import { createSmtpAccount } from '../../src/modules/senders/senders.js';
 
 /**
@@ -73,4 +76,20 @@ export async function seedCampaign(deps: Pick<Deps, 'db' | 'config'>, seed: Camp
 
 export async function setSenderStatus(deps: Pick<Deps, 'db'>, senderId: string, status: 'active' | 'reconnect_needed' | 'paused') {
   await deps.db.update(senderAccounts).set({ status, updatedAt: new Date() }).where(eq(senderAccounts.id, senderId));
+}
+
+/** Enrolls the audience and runs one dispatch round at `now` (fresh channels, closed after). */
+export async function sendOnce(deps: Pick<Deps, 'db' | 'config' | 'log'>, seeded: SeededCampaign, now = new Date()) {
+  await enrollAudience(deps, seeded.campaignId, now);
+  const channels = createChannelCache(deps);
+  try {
+    return await dispatchOnce(deps, channels, { now, workerId: 'test-worker', batchSize: 50, concurrency: 2, leaseMs: 60_000 });
+  } finally {
+    await channels.closeAll();
+  }
+}
+
+/** Makes an API user an owner of a seeded workspace, so a TestClient can read it. */
+export async function joinWorkspace(deps: Pick<Deps, 'db'>, userId: string, workspaceId: string) {
+  await deps.db.insert(memberships).values({ workspaceId, userId, role: 'owner' });
 }

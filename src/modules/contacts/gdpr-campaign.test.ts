@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { seedCampaign } from '../../../test/helpers/campaign-fixture.js';
+import { joinWorkspace, seedCampaign, sendOnce } from '../../../test/helpers/campaign-fixture.js';
 import { TestClient } from '../../../test/helpers/client.js';
 import { engineName } from '../../../test/helpers/db.js';
 import { startSmtpPeer, type SmtpPeer } from '../../../test/helpers/smtp-peer.js';
 import { queryRows } from '../../db/sql-helpers.js';
-import { createChannelCache } from '../../engine/channel-cache.js';
-import { dispatchOnce } from '../../engine/dispatcher.js';
-import { enrollAudience } from '../../engine/enroll.js';
 
 let t: TestApp;
 let peer: SmtpPeer;
@@ -29,13 +26,9 @@ describe(`GDPR with campaign history (${engineName})`, () => {
       smtpPort: peer.port, contacts: [{ email: 'pat@private.test', firstName: 'Patricia' }],
       steps: [{ variants: [{ subject: 'For {{ first_name }}', bodyText: 'Hello {{ first_name }}' }] }, { delayMinutes: 60, variants: [{ bodyText: 'again' }] }],
     });
-    await t.deps.db.execute(sql`INSERT INTO memberships (workspace_id, user_id, role) VALUES (${s.workspaceId}, ${user.id}, 'owner')`);
+    await joinWorkspace(t.deps, user.id, s.workspaceId);
     c.workspaceId = s.workspaceId;
-    const now = new Date();
-    await enrollAudience(t.deps, s.campaignId, now);
-    const channels = createChannelCache(t.deps);
-    expect((await dispatchOnce(t.deps, channels, { now, workerId: 'w', batchSize: 5, concurrency: 1, leaseMs: 60_000 })).sent).toBe(1);
-    await channels.closeAll();
+    expect((await sendOnce(t.deps, s)).sent).toBe(1);
     const contactId = s.contactIds[0]!;
     const [sent] = await queryRows<{ id: string }>(t.deps.db, sql`SELECT id FROM messages WHERE contact_id = ${contactId} AND status = 'sent'`);
     await t.deps.db.execute(sql`INSERT INTO tracking_events (workspace_id, message_id, kind, ip, user_agent) VALUES (${s.workspaceId}, ${sent!.id}, 'open', '203.0.113.9', 'Thunderbird/128')`);

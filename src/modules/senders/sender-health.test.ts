@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { seedCampaign } from '../../../test/helpers/campaign-fixture.js';
+import { joinWorkspace, seedCampaign, sendOnce } from '../../../test/helpers/campaign-fixture.js';
 import { TestClient } from '../../../test/helpers/client.js';
 import { engineName } from '../../../test/helpers/db.js';
 import { startSmtpPeer, type SmtpPeer } from '../../../test/helpers/smtp-peer.js';
 import { queryRows } from '../../db/sql-helpers.js';
-import { createChannelCache } from '../../engine/channel-cache.js';
-import { dispatchOnce } from '../../engine/dispatcher.js';
-import { enrollAudience } from '../../engine/enroll.js';
 
 let t: TestApp;
 let peer: SmtpPeer;
@@ -51,13 +48,9 @@ describe(`account health and test sends (${engineName})`, () => {
     const { user } = await c.signup();
     peer.rcptReplies.set('gone@prospect.test', { code: 550, text: '5.1.1 User unknown' });
     const s = await seedCampaign(t.deps, { smtpPort: peer.port, contacts: [{ email: 'a@prospect.test' }, { email: 'b@prospect.test' }, { email: 'c@prospect.test' }, { email: 'gone@prospect.test' }] });
-    await t.deps.db.execute(sql`INSERT INTO memberships (workspace_id, user_id, role) VALUES (${s.workspaceId}, ${user.id}, 'owner')`);
+    await joinWorkspace(t.deps, user.id, s.workspaceId);
     c.workspaceId = s.workspaceId;
-    const now = new Date();
-    await enrollAudience(t.deps, s.campaignId, now);
-    const channels = createChannelCache(t.deps);
-    await dispatchOnce(t.deps, channels, { now, workerId: 'w', batchSize: 10, concurrency: 1, leaseMs: 60_000 });
-    await channels.closeAll();
+    await sendOnce(t.deps, s);
     const [a] = await queryRows<{ id: string; contact_id: string }>(t.deps.db, sql`SELECT id, contact_id FROM messages WHERE to_email = 'a@prospect.test' AND campaign_id = ${s.campaignId}`);
     await t.deps.db.execute(sql`INSERT INTO contact_events (workspace_id, contact_id, type, channel, campaign_id, message_id) VALUES (${s.workspaceId}, ${a!.contact_id}, 'replied', 'email', ${s.campaignId}, ${a!.id})`);
 
