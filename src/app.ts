@@ -27,6 +27,7 @@ import { contactRoutes } from './modules/contacts/routes.js';
 import { suppressionRoutes } from './modules/contacts/suppression-routes.js';
 import { senderRoutes } from './modules/senders/routes.js';
 import { messengerRoutes } from './modules/messenger/routes.js';
+import { broadcastRoutes } from './modules/messenger/broadcasts/routes.js';
 import { messengerWebhookRoutes } from './modules/messenger/webhook-routes.js';
 import { taskRoutes } from './modules/tasks/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, opts: { webDistDir?: string } = {}): 
     await api.register(senderRoutes);
     await api.register(messengerRoutes);
     await api.register(messengerWebhookRoutes);
+    await api.register(broadcastRoutes);
     await api.register(campaignRoutes);
     await api.register(inboxRoutes);
     // Self-hosted (no STRIPE_SECRET_KEY): no billing routes at all, so they answer 404.

@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import { countJob } from './metrics.js';
 
 /** Every background queue the product uses; each is created at start so sends never race it. */
-export const QUEUES = ['system-mail', 'contact-import', 'inbound-poll', 'messenger-events', 'campaign-tick'] as const;
+export const QUEUES = ['system-mail', 'contact-import', 'inbound-poll', 'messenger-events', 'messenger-broadcast', 'campaign-tick'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface Jobs {

@@ -3,6 +3,7 @@ import type { Mailer, SystemMail } from '../lib/mailer.js';
 import { runImport } from '../modules/contacts/import/run-import.js';
 import { pollAllInboxes } from '../modules/senders/poll-inbound.js';
 import { startMessengerWorker } from '../modules/messenger/worker.js';
+import { startBroadcastWorker } from '../modules/messenger/broadcasts/worker.js';
 import { CAMPAIGN_TICK_CRON, tickCampaigns } from './campaign-tick.js';
 import { startDispatcher } from './dispatcher.js';
 
@@ -24,6 +25,7 @@ export async function startWorker(deps: Deps, mailer: Mailer): Promise<Worker> {
   await deps.jobs.work('campaign-tick', async () => void (await tickCampaigns(deps, new Date())));
   await deps.jobs.boss.schedule('campaign-tick', CAMPAIGN_TICK_CRON, {}, { singletonKey: 'campaign-tick' });
   await startMessengerWorker(deps);
+  await startBroadcastWorker(deps);
   const { engine } = deps.config;
   const workerId = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const dispatcher = startDispatcher(deps, { workerId, batchSize: engine.batchSize, concurrency: engine.concurrency, leaseMs: engine.leaseSeconds * 1000, idleMs: engine.idleMs });

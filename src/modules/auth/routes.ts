@@ -123,14 +123,14 @@ export async function authRoutes(app: FastifyInstance) {
     config: { access: 'user' },
     schema: {
       tags, summary: 'The signed-in user and their workspaces',
-      response: { 200: z.object({ user: userOut, workspaces: z.array(workspaceOut), currentWorkspaceId: z.uuid().nullable(), features: z.object({ billing: z.boolean() }) }) },
+      response: { 200: z.object({ user: userOut, workspaces: z.array(workspaceOut), currentWorkspaceId: z.uuid().nullable(), features: z.object({ billing: z.boolean(), messenger: z.boolean() }) }) },
     },
   }, async (request) => {
     const user = await accounts.getUser(deps.db, requireUser(request).userId);
     const workspaces = await listUserWorkspaces(deps.db, user.id);
     const current = workspaces.find((w) => w.id === user.currentWorkspaceId) ?? workspaces[0];
-    // Instance features the web app shows or hides (billing: hosted edition with Stripe).
-    return { user: accounts.publicUser(user), workspaces, currentWorkspaceId: current?.id ?? null, features: { billing: deps.config.billing !== null } };
+    // Instance features the web app shows or hides (billing: hosted edition with Stripe; messenger: a Facebook app is configured).
+    return { user: accounts.publicUser(user), workspaces, currentWorkspaceId: current?.id ?? null, features: { billing: deps.config.billing !== null, messenger: deps.config.facebook !== null } };
   });
 
   r.patch('/me', {
