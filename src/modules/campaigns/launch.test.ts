@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { addContact, addList, addSender, API, insertMessage, newWorkspace, readyCampaign, setPostalAddress, twoSteps } from '../../../test/helpers/campaign-fixtures.js';
+import { addContact, addList, addSender, API, insertMessage, newWorkspace, readyCampaign, setPostalAddress, twoSteps } from '../../../test/helpers/campaigns-api.js';
 import { engineName } from '../../../test/helpers/db.js';
 import { expandSpintax } from '../../lib/templates.js';
 

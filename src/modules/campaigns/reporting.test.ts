@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { addContact, API, insertMessage, newWorkspace, readyCampaign } from '../../../test/helpers/campaign-fixtures.js';
+import { addContact, API, insertMessage, newWorkspace, readyCampaign } from '../../../test/helpers/campaigns-api.js';
 import type { TestClient } from '../../../test/helpers/client.js';
 import { engineName } from '../../../test/helpers/db.js';
 

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { TestClient } from './client.js';
 
-/** Builders for campaign tests: a signed-up workspace, its inboxes, contacts, lists and rows the engine would write. */
+/** Builders for campaign API tests (through HTTP, unlike campaign-fixture.ts which seeds rows for the engine): a signed-up workspace, its inboxes, contacts, lists and rows the engine would write. */
 
 export const API = '/api/v1';
 
