@@ -16,7 +16,7 @@ import { enrollAudience } from '../src/engine/enroll.js';
 import { createSmtpAccount } from '../src/modules/senders/senders.js';
 import { trackingKeys } from '../src/modules/tracking/tokens.js';
 import { spawnCli, type Spawned } from '../test/helpers/process.js';
-import { dropDatabase, freshDatabase, peakRssMb, report } from './lib.js';
+import { cpuMs, dropDatabase, freshDatabase, peakRssMb, report } from './lib.js';
 import { findSmtpSink, SMTP_SINK_HELP, startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const CONTACTS = Number(process.env.BENCH_CAMPAIGN_CONTACTS ?? 20_000);
@@ -114,13 +114,15 @@ async function renderAll(db: Db, config: Config): Promise<Mail.Options[]> {
 }
 
 /** A bare nodemailer pooled transport (default maxConnections, one process) sending everything at once. */
-async function bareLoop(messages: Mail.Options[], port: number): Promise<number> {
+async function bareLoop(messages: Mail.Options[], port: number): Promise<{ rate: number; cpuMsPerMessage: number }> {
   const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, ignoreTLS: true, auth: { user: 'bare@acme.test', pass: 'sink-accepts-anything' }, logger: false });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(messages.map((m) => transport.sendMail(m)));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   transport.close();
-  return messages.length / seconds;
+  return { rate: messages.length / seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / messages.length };
 }
 
 interface Counts {
@@ -139,11 +141,10 @@ async function countOutcomes(db: Db, campaignId: string): Promise<Counts> {
  * database. The clock starts when the queue is released (send_at = now, database time) and stops
  * at the last recorded result (the latest updated_at of a sent message, same clock).
  */
-async function engineRun(url: string, db: Db, seeded: Seeded, secretsEnv: Record<string, string>): Promise<{ rate: number; seconds: number; rss: number[]; counts: Counts }> {
+async function engineRun(url: string, db: Db, seeded: Seeded, secretsEnv: Record<string, string>): Promise<{ rate: number; seconds: number; rss: number[]; counts: Counts; workerCpuMs: number; databaseCpuMs: number }> {
   const workers: Spawned[] = [];
   try {
-    // One after another: workers started at the same moment on a fresh database can deadlock in
-    // pg-boss's queue creation (see the report); in production they start long before a campaign.
+    // One after another, each ready (queues created, loop idling) before the queue is released.
     for (let i = 0; i < WORKERS; i++) {
       const worker = spawnCli('worker', {
         ...secretsEnv, DATABASE_URL: url, PUBLIC_URL, LOG_LEVEL: 'info', MIGRATE_ON_START: 'false',
@@ -156,6 +157,11 @@ async function engineRun(url: string, db: Db, seeded: Seeded, secretsEnv: Record
       workers.push(worker);
       await worker.waitFor(/sending engine started/, 120_000);
     }
+    // CPU used while sending, by the workers and by the database server's sessions for this database.
+    const backends = async () => (await queryRows<{ pid: number }>(db, sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).map((r) => r.pid);
+    const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuMs(pid); } catch { return sum; } }, 0);
+    const databaseBefore = new Map((await backends()).map((pid) => [pid, cpuOf([pid])]));
+    const workersBefore = cpuOf(workers.map((w) => w.child.pid!));
     const [{ t0 }] = (await queryRows<{ t0: Date }>(db, sql`
       WITH r AS (UPDATE messages SET send_at = now() WHERE campaign_id = ${seeded.campaignId} AND status = 'scheduled' RETURNING 1)
       SELECT now() AS t0, (SELECT count(*) FROM r) AS n`)) as [{ t0: Date }];
@@ -170,9 +176,12 @@ async function engineRun(url: string, db: Db, seeded: Seeded, secretsEnv: Record
     const seconds = (new Date(t1).getTime() - new Date(t0).getTime()) / 1000;
     const counts = await countOutcomes(db, seeded.campaignId);
     const rss = workers.map((w) => peakRssMb(w.child.pid!));
+    const workerCpuMs = cpuOf(workers.map((w) => w.child.pid!)) - workersBefore;
+    // Sessions opened during the run count whole; one that closed during it is not seen (the pools keep theirs open).
+    const databaseCpuMs = (await backends()).reduce((sum, pid) => sum + cpuOf([pid]) - (databaseBefore.get(pid) ?? 0), 0);
     const failures = workers.flatMap((w) => w.output().split('\n').filter((l) => /"level":(50|60)/.test(l)));
     if (failures.length) console.log(`worker errors:\n${failures.slice(0, 5).join('\n')}`);
-    return { rate: (counts.status.sent ?? 0) / seconds, seconds, rss, counts };
+    return { rate: (counts.status.sent ?? 0) / seconds, seconds, rss, counts, workerCpuMs, databaseCpuMs };
   } finally {
     for (const w of workers) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exited));
@@ -206,9 +215,9 @@ export async function benchCampaignSend() {
     // The baseline runs before and after ours (the machine is shared; load drifts) and counts as their mean.
     const bare = async () => {
       const before = sink!.accepted();
-      const rate = await bareLoop(rendered, sink!.port);
+      const { rate, cpuMsPerMessage } = await bareLoop(rendered, sink!.port);
       await new Promise((r) => setTimeout(r, 200));
-      return { rate, accepted: sink!.accepted() - before };
+      return { rate, cpuMsPerMessage, accepted: sink!.accepted() - before };
     };
     const bareBefore = await bare();
     const beforeOurs = sink.accepted();
@@ -231,6 +240,8 @@ export async function benchCampaignSend() {
         'smtp-sink accepted (ours / each baseline run)': `${oursAccepted} / ${bareBefore.accepted}, ${bareAfter.accepted}`,
         'all accounted for': ok ? 'yes' : 'NO',
         'worker peak RSS': ours.rss.map((mb) => `${mb} MB`).join(', '),
+        // CPU per message does not depend on how busy the machine is, unlike messages/s.
+        'CPU per message': `ours ${(ours.workerCpuMs / CONTACTS).toFixed(2)} ms in the workers + ${(ours.databaseCpuMs / CONTACTS).toFixed(2)} ms in PostgreSQL; baseline ${((bareBefore.cpuMsPerMessage + bareAfter.cpuMsPerMessage) / 2).toFixed(2)} ms`,
       },
     );
     if (!ok) process.exitCode = 1;
