@@ -87,7 +87,8 @@ export async function sendEmailReply(deps: Pick<Deps, 'db' | 'config' | 'log'>, 
   const messageId = `<${id}@${domain}>`;
   const signature = sender.signature ? `\n\n${sender.signature}` : '';
   const text = `${input.text.trimEnd()}${signature}${quoted(parent)}`;
-  const now = input.now ?? new Date();
+  // A reply comes after what it answers, even when the other side's clock (its Date header) runs ahead.
+  const now = new Date(Math.max((input.now ?? new Date()).getTime(), (parent?.occurredAt.getTime() ?? 0) + 1));
   const metadata = { inReplyTo: parentId, references, providerThreadId, manual: true };
   await deps.db.insert(conversationMessages).values({
     id, workspaceId: c.workspace_id, conversationId: c.id, direction: 'out', externalId: messageId, fromName: sender.fromName, fromAddress: sender.email,
