@@ -55,7 +55,7 @@ export async function messagesThisMonth(db: Db, workspaceId: string, now: Date):
 export async function reserveMessages(tx: Db, config: Pick<Config, 'billing' | 'publicUrl'>, workspaceId: string, n: number, now = new Date()) {
   if (!config.billing || n <= 0) return;
   const slot = (await lockQuotas(tx, config.billing, [workspaceId], now)).get(workspaceId)!;
-  if (slot.allowed !== null && slot.used + n > slot.allowed) throw quotaExceeded(config, workspaceId, slot, await planName(tx, config.billing, workspaceId, now));
+  if (slot.allowed !== null && slot.used + n > slot.allowed) throw quotaExceeded(config, slot, await planName(tx, config.billing, workspaceId, now));
   await tx.execute(sql`UPDATE send_counters SET count = count + ${n} WHERE key = ${quotaKey(workspaceId)} AND day = ${quotaMonth(now)}::date`);
 }
 
@@ -67,18 +67,15 @@ export async function releaseMessages(tx: Db, workspaceId: string, month: string
 /** 402 before starting work that can only send (launching or resuming a campaign) when nothing is left this month. */
 export async function assertQuotaLeft(db: Db, config: Pick<Config, 'billing' | 'publicUrl'>, workspaceId: string, now = new Date()) {
   if (!config.billing) return;
-  const used = await messagesThisMonth(db, workspaceId, now);
-  const rows = await billingRows(db, [workspaceId]);
-  const plan = effectivePlan(config.billing, rows.get(workspaceId), now).plan;
-  const allowed = plan.limits.messagesPerMonth;
-  if (allowed !== null && used >= allowed) throw quotaExceeded(config, workspaceId, { used, allowed }, plan.name);
+  const slot = (await quotaRoom(db, config.billing, [workspaceId], now)).get(workspaceId)!;
+  if (slot.allowed !== null && slot.used >= slot.allowed) throw quotaExceeded(config, slot, await planName(db, config.billing, workspaceId, now));
 }
 
 async function planName(db: Db, billing: BillingConfig, workspaceId: string, now: Date) {
   return effectivePlan(billing, (await billingRows(db, [workspaceId])).get(workspaceId), now).plan.name;
 }
 
-function quotaExceeded(config: Pick<Config, 'publicUrl'>, _workspaceId: string, slot: { used: number; allowed: number | null }, plan: string) {
+function quotaExceeded(config: Pick<Config, 'publicUrl'>, slot: QuotaSlot, plan: string) {
   return paymentRequired(`The ${plan} plan allows ${slot.allowed} messages a month and ${slot.used} have been sent this month. Upgrade to send more.`, {
     limit: 'messagesPerMonth', plan, allowed: slot.allowed ?? 0, used: slot.used, upgradeUrl: `${config.publicUrl}/billing`,
   });

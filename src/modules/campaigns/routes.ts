@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireWorkspace } from '../../http/context.js';
+import { assertQuotaLeft } from '../billing/quota.js';
 import { checkLaunch } from './check-launch.js';
 import { createCampaign } from './create-campaign.js';
 import { deleteCampaign } from './delete-campaign.js';
@@ -77,7 +78,11 @@ export async function campaignRoutes(app: FastifyInstance) {
   r.post('/campaigns/:id/launch', {
     config: launch,
     schema: { tags, summary: 'Launch a draft: 422 naming the failed checks, else running and the audience enrolled', params: campaignParams, response: { 200: campaignOut.extend({ enrolled: z.number() }) } },
-  }, async (request) => launchCampaign(app.deps, actorOf(request), ws(request), request.params.id));
+  }, async (request) => {
+    // Nothing left of this month's message quota: 402 with the upgrade link instead of a campaign that pauses at once.
+    await assertQuotaLeft(db, app.deps.config, ws(request));
+    return launchCampaign(app.deps, actorOf(request), ws(request), request.params.id);
+  });
 
   r.post('/campaigns/:id/pause', {
     config: launch,
@@ -87,7 +92,10 @@ export async function campaignRoutes(app: FastifyInstance) {
   r.post('/campaigns/:id/resume', {
     config: launch,
     schema: { tags, summary: 'Resume a paused campaign', params: campaignParams, response: { 200: campaignOut } },
-  }, async (request) => resumeCampaign(db, actorOf(request), ws(request), request.params.id));
+  }, async (request) => {
+    await assertQuotaLeft(db, app.deps.config, ws(request));
+    return resumeCampaign(db, actorOf(request), ws(request), request.params.id);
+  });
 
   r.post('/campaigns/:id/stop', {
     config: launch,

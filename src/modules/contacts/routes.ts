@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CONTACT_STATUSES, CUSTOM_FIELD_TYPES } from '../../db/schema/index.js';
 import { actorOf, requireWorkspace } from '../../http/context.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { withinLimit } from '../billing/limits.js';
 import { exportContactsCsv } from './export-contacts.js';
 import { contactActivity, eraseContact, exportContactData } from './gdpr.js';
 import { contactWritable, emailSchema } from './contact-input.js';
@@ -42,7 +43,11 @@ export async function contactRoutes(app: FastifyInstance) {
   r.post('/contacts', {
     config: { access: { permission: 'contacts.write' } },
     schema: { tags, summary: 'Create a contact', body: z.object({ email: emailSchema, ...contactWritable }), response: { 201: contactOut } },
-  }, async (request, reply) => reply.status(201).send(contacts.contactView(await contacts.createContact(db, requireWorkspace(request), request.body))));
+  }, async (request, reply) => {
+    const scope = requireWorkspace(request);
+    const row = await withinLimit(db, app.deps.config, scope.workspaceId, 'contacts', (tx) => contacts.createContact(tx, scope, request.body));
+    return reply.status(201).send(contacts.contactView(row));
+  });
 
   r.get('/contacts/:id', {
     config: { access: { permission: 'contacts.read' } },

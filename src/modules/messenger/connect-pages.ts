@@ -5,7 +5,9 @@ import type { Db } from '../../db/client.js';
 import { facebookPages, oauthStates } from '../../db/schema/index.js';
 import { exchangeCode, exchangeToken, getPermissions, listPages, loginDialogUrl, REQUIRED_PERMISSIONS, subscribeApp, WEBHOOK_FIELDS, type GraphFailure, type ManagedPage } from '../../channels/messenger/index.js';
 import { encrypt } from '../../lib/crypto.js';
+import { AppError } from '../../lib/problems.js';
 import { sha256 } from '../../lib/tokens.js';
+import { assertWithinLimit } from '../billing/limits.js';
 import { requireMessenger } from './messenger-config.js';
 import { sealPageToken } from './pages.js';
 
@@ -59,25 +61,51 @@ export interface ConnectResult {
   failed: number;
   /** Pages the user cannot message from (no MESSAGING task), left out. */
   skipped: string[];
+  /** New pages left out because the plan's page limit is reached (billing only). */
+  limited: string[];
 }
 
 /** The person must be able to answer messages on the page. */
 const canMessage = (p: ManagedPage) => p.tasks.length === 0 || p.tasks.includes('MESSAGING') || p.tasks.includes('MANAGE');
 
-/** Stores one page: a new row, or the same row again with a fresh token (clears "reconnect needed"). */
+/** A page not connected yet (or disconnected) takes a place under the plan's page limit; a reconnect does not. */
+async function takesPlace(db: Db, workspaceId: string, pageId: string) {
+  const [row] = await db.select({ status: facebookPages.status }).from(facebookPages).where(and(eq(facebookPages.workspaceId, workspaceId), eq(facebookPages.pageId, pageId)));
+  return !row || row.status === 'disconnected';
+}
+
+/** Whether the plan has room for this page (402 from the limit check → false). */
+async function fitsPlan(db: Db, config: Config, workspaceId: string, pageId: string) {
+  if (!config.billing || !(await takesPlace(db, workspaceId, pageId))) return true;
+  try {
+    await assertWithinLimit(db, config, workspaceId, 'pages');
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.status === 402) return false;
+    throw err;
+  }
+}
+
+/**
+ * Stores one page: a new row, or the same row again with a fresh token (clears "reconnect
+ * needed"). Returns false when a new page no longer fits the plan (checked under the limit's lock).
+ */
 async function upsertPage(db: Db, config: Config, workspaceId: string, page: ManagedPage, subscribed: GraphFailure | null) {
   const status = subscribed ? ('reconnect_needed' as const) : ('active' as const);
   const statusReason = subscribed ? `Could not subscribe to the page's messages: ${subscribed.message}` : null;
   const subscribedFields = subscribed ? [] : [...WEBHOOK_FIELDS];
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    if (!(await fitsPlan(t, config, workspaceId, page.id))) return false;
     const [existing] = await tx.select({ id: facebookPages.id }).from(facebookPages).where(and(eq(facebookPages.workspaceId, workspaceId), eq(facebookPages.pageId, page.id))).for('update');
     if (existing) {
       await tx.update(facebookPages).set({ name: page.name, accessTokenEnc: sealPageToken(config.secrets, existing.id, page.accessToken), status, statusReason, subscribedFields, updatedAt: new Date() })
         .where(eq(facebookPages.id, existing.id));
-      return;
+      return true;
     }
     const id = randomUUID();
     await tx.insert(facebookPages).values({ id, workspaceId, pageId: page.id, name: page.name, accessTokenEnc: sealPageToken(config.secrets, id, page.accessToken), status, statusReason, subscribedFields });
+    return true;
   });
 }
 
@@ -106,10 +134,16 @@ export async function completePageConnect(db: Db, config: Config, userId: string
   const skipped = pages.data.filter((p) => !canMessage(p)).map((p) => p.name);
   if (!usable.length) throw new ConnectFailure('no_pages', 'No Facebook Page you can message from was shared; connect again and select at least one page.');
   let failed = 0;
+  const limited: string[] = [];
   for (const page of usable) {
+    // Checked before subscribing too, so a page the plan has no room for is never subscribed.
+    if (!(await fitsPlan(db, config, workspaceId, page.id))) {
+      limited.push(page.name);
+      continue;
+    }
     const sub = await subscribeApp(graph, page.id, page.accessToken);
-    if (!sub.ok) failed++;
-    await upsertPage(db, config, workspaceId, page, sub.ok ? null : sub);
+    if (!(await upsertPage(db, config, workspaceId, page, sub.ok ? null : sub))) limited.push(page.name);
+    else if (!sub.ok) failed++;
   }
-  return { workspaceId, connected: usable.length - failed, failed, skipped };
+  return { workspaceId, connected: usable.length - failed - limited.length, failed, skipped, limited };
 }

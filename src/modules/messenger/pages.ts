@@ -38,6 +38,12 @@ export async function listPages(db: Db, workspaceId: string) {
   return rows.map(pageView);
 }
 
+/** Whether some page of the workspace needs its token renewed (Facebook Login again). */
+export async function hasPageToReconnect(db: Db, workspaceId: string): Promise<boolean> {
+  const [row] = await db.select({ id: facebookPages.id }).from(facebookPages).where(and(eq(facebookPages.workspaceId, workspaceId), eq(facebookPages.status, 'reconnect_needed'))).limit(1);
+  return Boolean(row);
+}
+
 export async function getPage(db: Db, workspaceId: string, id: string): Promise<PageRow> {
   const [row] = await db.select().from(facebookPages).where(and(eq(facebookPages.id, id), eq(facebookPages.workspaceId, workspaceId), ne(facebookPages.status, 'disconnected')));
   if (!row) throw notFound('Page');

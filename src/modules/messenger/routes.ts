@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { requireUser, requireWorkspace } from '../../http/context.js';
 import { unsubscribeApp } from '../../channels/messenger/index.js';
 import { idParams } from '../contacts/schemas.js';
+import { assertWithinLimit } from '../billing/limits.js';
 import { completePageConnect, ConnectFailure, startPageConnect } from './connect-pages.js';
 import { requireMessenger } from './messenger-config.js';
-import { disconnectPage, listPages } from './pages.js';
+import { disconnectPage, hasPageToReconnect, listPages } from './pages.js';
 
 const tags = ['messenger'];
 const pageOut = z.object({
@@ -24,7 +25,11 @@ export async function messengerRoutes(app: FastifyInstance) {
     schema: { tags, summary: 'Start "Connect Facebook Pages": the Facebook Login dialog URL to send the browser to', response: { 200: z.object({ url: z.string() }) } },
   }, async (request) => {
     const user = requireUser(request);
-    return { url: await startPageConnect(db, config, { userId: user.userId, workspaceId: requireWorkspace(request).workspaceId }) };
+    const workspaceId = requireWorkspace(request).workspaceId;
+    // No room for another page: 402 before Facebook Login, unless a page waits to be reconnected
+    // (that takes no new place). Pages past the limit are also left out when the flow completes.
+    if (config.billing && !(await hasPageToReconnect(db, workspaceId))) await assertWithinLimit(db, config, workspaceId, 'pages');
+    return { url: await startPageConnect(db, config, { userId: user.userId, workspaceId }) };
   });
 
   r.get('/channels/facebook/oauth/callback', {
@@ -45,6 +50,7 @@ export async function messengerRoutes(app: FastifyInstance) {
       back.searchParams.set('connected', String(result.connected));
       if (result.failed) back.searchParams.set('failed', String(result.failed));
       if (result.skipped.length) back.searchParams.set('skipped', String(result.skipped.length));
+      if (result.limited.length) back.searchParams.set('limited', String(result.limited.length));
       request.log.info({ workspaceId: result.workspaceId, connected: result.connected, failed: result.failed }, 'facebook pages connected');
     } catch (err) {
       if (!(err instanceof ConnectFailure)) throw err;

@@ -7,6 +7,7 @@ import { resumeSenderMessages } from '../../engine/sender-messages.js';
 import { decrypt, encrypt } from '../../lib/crypto.js';
 import { AppError } from '../../lib/problems.js';
 import { sha256 } from '../../lib/tokens.js';
+import { assertWithinLimit } from '../billing/limits.js';
 import { sealSecret } from './senders.js';
 
 export type OAuthProvider = 'google' | 'microsoft';
@@ -59,6 +60,16 @@ export async function startOAuth(db: Db, config: Config, provider: OAuthProvider
 export class OAuthFailure extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
+  }
+}
+
+/** A new mailbox must fit the plan (a reconnect always may); the page shows the 402's words. */
+async function withinPlan(tx: Db, config: Config, workspaceId: string) {
+  try {
+    await assertWithinLimit(tx, config, workspaceId, 'senders');
+  } catch (err) {
+    if (err instanceof AppError && err.status === 402) throw new OAuthFailure('plan_limit', err.message);
+    throw err;
   }
 }
 
@@ -118,6 +129,7 @@ export async function completeOAuth(db: Db, config: Config, provider: OAuthProvi
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(senderAccounts).where(and(eq(senderAccounts.workspaceId, pending.workspaceId), eq(senderAccounts.email, email)));
     if (existing && existing.kind !== kind) throw new OAuthFailure('already_connected', `${email} is already connected as an ${existing.kind.toUpperCase()} account.`);
+    if (!existing) await withinPlan(tx as unknown as Db, config, pending.workspaceId);
     const [row] = existing
       ? [existing]
       : await tx.insert(senderAccounts).values({ workspaceId: pending.workspaceId, kind, email, sendingDomain: email.split('@')[1] ?? null, dailyCap: 50 }).returning();

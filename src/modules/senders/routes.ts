@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireUser, requireWorkspace } from '../../http/context.js';
+import { AppError } from '../../lib/problems.js';
+import { assertWithinLimit, withinLimit } from '../billing/limits.js';
 import { completeOAuth, OAuthFailure, startOAuth } from './oauth-connect.js';
 import { openChannel } from './open-channel.js';
 import { idParams } from '../contacts/schemas.js';
@@ -60,7 +62,11 @@ export async function senderRoutes(app: FastifyInstance) {
       body: z.object({ kind: z.literal('smtp').default('smtp'), email: z.email({ error: 'must be a valid email address' }), smtp: smtpIn, imap: imapIn, dkim: dkimIn.nullable().optional(), ...settingsIn }),
       response: { 201: senderOut },
     },
-  }, async (request, reply) => reply.status(201).send(senders.senderView(await senders.createSmtpAccount(db, config.secrets, ws(request), request.body))));
+  }, async (request, reply) => {
+    const workspaceId = ws(request);
+    const row = await withinLimit(db, config, workspaceId, 'senders', (tx) => senders.createSmtpAccount(tx, config.secrets, workspaceId, request.body));
+    return reply.status(201).send(senders.senderView(row));
+  });
 
   r.get('/senders/:id', {
     config: { access: { permission: 'senders.read' } },
@@ -139,6 +145,16 @@ export async function senderRoutes(app: FastifyInstance) {
     schema: { tags, summary: 'Start "Connect Gmail" (google) or "Connect Microsoft 365" (microsoft): redirects to the provider', params: providerParams },
   }, async (request, reply) => {
     const user = requireUser(request);
+    try {
+      await assertWithinLimit(db, config, ws(request), 'senders');
+    } catch (err) {
+      // A browser navigation: back to the page with the reason rather than a JSON body.
+      if (!(err instanceof AppError) || err.status !== 402) throw err;
+      const back = new URL('/senders', config.publicUrl);
+      back.searchParams.set('error', 'plan_limit');
+      back.searchParams.set('message', err.message);
+      return reply.redirect(back.toString());
+    }
     return reply.redirect(await startOAuth(db, config, request.params.provider, { userId: user.userId, workspaceId: ws(request) }));
   });
 

@@ -5,6 +5,7 @@ import type { Deps, WorkspaceScope } from '../../http/context.js';
 import { AppError, conflict, forbidden, notFound } from '../../lib/problems.js';
 import { randomToken, sha256 } from '../../lib/tokens.js';
 import { recordAudit, type Actor } from '../audit/record-audit.js';
+import { assertWithinLimit } from '../billing/limits.js';
 import { normalizeEmail } from '../auth/accounts.js';
 import { inviteMail, queueSystemMail } from '../auth/emails.js';
 import { outranks } from './permissions.js';
@@ -35,6 +36,8 @@ export async function createInvite(deps: Deps, scope: WorkspaceScope, actor: Act
     const [member] = await tx.select({ id: users.id }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(memberships.workspaceId, scope.workspaceId), eq(users.email, email)));
     if (member) throw conflict('This person is already a member of the workspace.', [{ field: 'email', message: 'is already a member' }]);
     await tx.update(invites).set({ revokedAt: new Date() }).where(and(pending(scope.workspaceId), eq(invites.email, email)));
+    // A pending invite holds a seat (accepting it then needs no check); a resend replaces its own.
+    await assertWithinLimit(tx as unknown as Db, deps.config, scope.workspaceId, 'seats');
     const [row] = await tx.insert(invites).values({ workspaceId: scope.workspaceId, email, role: input.role, tokenHash: sha256(token), invitedBy: actor.userId ?? null, expiresAt: new Date(Date.now() + INVITE_TTL_MS) }).returning();
     await recordAudit(tx as unknown as Db, actor, { workspaceId: scope.workspaceId, action: 'member.invited', targetType: 'invite', targetId: row!.id, metadata: { email, role: input.role } });
     return row!;

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.js';
 import { contactImports, customFields, importRowIssues, lists, tasks } from '../../../db/schema/index.js';
 import type { Deps, WorkspaceScope } from '../../../http/context.js';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../../../lib/problems.js';
+import { assertWithinLimit } from '../../billing/limits.js';
 import { autoMap, BUILTIN_TARGETS, detectDelimiter, readHead } from './csv-format.js';
 import { deleteUpload, readUpload, storeUpload } from './upload-store.js';
 
@@ -87,6 +88,9 @@ export async function startImport(deps: Deps, scope: WorkspaceScope, userId: str
     if (!list) errors.push({ field: 'listId', message: 'is not a list of this workspace' });
   }
   if (errors.length) throw validationFailed(errors);
+  // At the plan's contact limit an import that skips existing contacts could only add new ones: 402
+  // now. Updating imports may still run; the merge counts exactly what would be added.
+  if (input.dedupe === 'skip') await assertWithinLimit(db, deps.config, scope.workspaceId, 'contacts');
   const [task] = await db.insert(tasks).values({ workspaceId: scope.workspaceId, kind: 'contact-import', createdBy: userId }).returning();
   const [queued] = await db.update(contactImports).set({
     mapping: input.mapping, options: { dedupe: input.dedupe, listId: input.listId ?? null, importValidRows: input.importValidRows },

@@ -1,9 +1,12 @@
 import { parse, CsvError } from 'csv-parse';
 import { eq, sql } from 'drizzle-orm';
+import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/client.js';
 import { contactImports, customFields, importRowIssues, importStaging, tasks } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql-helpers.js';
 import type { Deps } from '../../../http/context.js';
+import { AppError } from '../../../lib/problems.js';
+import { assertWithinLimit } from '../../billing/limits.js';
 import { suppressedSql } from '../suppressions.js';
 import { csvOptions } from './csv-format.js';
 import { mapRow, planColumns, type RowIssue, type StagedRow } from './map-row.js';
@@ -158,6 +161,22 @@ async function mergeStaged(tx: Db, imp: ImportRow) {
   return { created, updated, skipped: Number(skip?.n ?? 0) };
 }
 
+/**
+ * With billing on, the contacts the merge would create must fit the plan's limit (checked under
+ * the limit's lock, in the merge transaction); otherwise nothing is imported and the import says why.
+ */
+async function fitsPlan(tx: Db, config: Config, imp: ImportRow) {
+  if (!config.billing) return;
+  const [row] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM import_staging st
+    WHERE st.import_id = ${imp.id} AND NOT ${suppressedSql(sql`st.email`, sql`${imp.workspaceId}::uuid`)}
+      AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = ${imp.workspaceId} AND c.email = st.email)`);
+  try {
+    await assertWithinLimit(tx, config, imp.workspaceId, 'contacts', row?.n ?? 0);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 402) throw new ImportFailed(`${err.message} Nothing was imported.`);
+    throw err;
+  }
+}
 
 async function fail(db: Db, imp: ImportRow, message: string) {
   await db.delete(importStaging).where(eq(importStaging.importId, imp.id));
@@ -181,6 +200,7 @@ export async function runImport(deps: Deps, importId: string) {
     const rowsRead = await stageRows(deps, imp, total);
     const counts = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
+      await fitsPlan(t, deps.config, imp);
       const c = await mergeStaged(t, imp);
       await t.update(contactImports).set({ status: 'completed', totalRows: rowsRead, createdCount: c.created, updatedCount: c.updated, skippedCount: c.skipped, finishedAt: new Date() }).where(eq(contactImports.id, imp.id));
       if (imp.taskId) {
