@@ -86,11 +86,13 @@ describe(`backup and restore (${engineName})`, () => {
     // Embedded installs keep generated secrets in DATA_DIR; the backup must carry them.
     const sourceConfig = loadConfig({ NODE_ENV: 'test', DATA_DIR: sourceDir, ...sourceEnv });
     const seeded = await seedCampaign({ db: source.db, config: sourceConfig }, { smtpPort: 2525, inboxes: 2, contacts: 25 });
+    // Text beyond ASCII survives the gzip/psql stream byte for byte.
+    await source.sql.query('INSERT INTO contacts (workspace_id, email, first_name) VALUES ($1, $2, $3)', [seeded.workspaceId, 'zoe@prospect.test', 'Zoë Ångström 日本語 🚀'.repeat(400)]);
     const jobs = await startJobs(source, { connectionString: testDb?.url ?? null, log: createLogger('silent'), supervise: false });
     await jobs.send('system-mail', { to: 'queued@example.test', subject: 'still queued', text: 'survives the restore' });
     await jobs.stop({ graceful: false, timeoutMs: 1000 });
     const before = await snapshot(source, sourceConfig, seeded.campaignId);
-    expect(before.counts['public.contacts']).toBe(25);
+    expect(before.counts['public.contacts']).toBe(26);
     expect(before.counts['public.sender_accounts']).toBe(2);
     if (engineName === 'pglite') await source.close();
 

@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { copyFileSync, chmodSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
@@ -53,13 +55,37 @@ async function loadPostgres(databaseUrl: string, payload: string) {
     if (rows[0]!.tables > 0 || rows[0]!.schemas > 0) {
       throw new BackupError(`refusing to restore into a database that is not empty (${rows[0]!.tables} tables): create a new database (CREATE DATABASE …) and point DATABASE_URL at it, with no server started on it yet`);
     }
+    const version = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]!.v);
     const psql = runPgTool('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', '--output=/dev/null', '--file=-'], databaseUrl);
     psql.child.stdout.resume();
-    await Promise.all([pipeline(createReadStream(payload), createGunzip(), psql.child.stdin), psql.done]);
+    await Promise.all([pipeline(createReadStream(payload), createGunzip(), ...olderServerFilter(version), psql.child.stdin), psql.done]);
     return await countRows((text) => client.query(text));
   } finally {
     await client.end();
   }
+}
+
+/**
+ * pg_dump 17 (the one in the image) writes `SET transaction_timeout = 0;`, a setting servers
+ * before 17 do not know; restoring into such a server (a managed PostgreSQL 16) drops that line.
+ */
+function olderServerFilter(serverVersionNum: number): Transform[] {
+  if (serverVersionNum >= 170000) return [];
+  let rest = '';
+  // Decoded across chunk boundaries, so a multi-byte character split by gzip is never broken.
+  const decoder = new StringDecoder('utf8');
+  const keep = (line: string) => !/^SET transaction_timeout = /.test(line);
+  return [new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const lines = (rest + decoder.write(chunk)).split('\n');
+      rest = lines.pop()!;
+      done(null, lines.filter(keep).map((l) => l + '\n').join(''));
+    },
+    flush(done) {
+      rest += decoder.end();
+      done(null, keep(rest) ? rest : '');
+    },
+  })];
 }
 
 async function loadPglite(dataDir: string, payload: string) {
