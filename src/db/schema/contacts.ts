@@ -34,6 +34,8 @@ export const contacts = pgTable('contacts', {
   messengerPageId: text('messenger_page_id'),
   /** Flagged at import: role addresses (info@, sales@…) rarely belong to one person. */
   isRoleAddress: boolean('is_role_address').notNull().default(false),
+  /** The import that created this contact: lets a merge that failed half-way delete what it added. */
+  importId: uuid('import_id'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
@@ -65,6 +67,8 @@ export const listMembers = pgTable('list_members', {
   listId: uuid('list_id').notNull().references(() => lists.id, { onDelete: 'cascade' }),
   contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
   addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Set when an import added the membership, so a failed import can take it back. */
+  importId: uuid('import_id'),
 }, (t) => [primaryKey({ columns: [t.listId, t.contactId] }), index('list_members_contact_idx').on(t.contactId)]);
 
 export const segments = pgTable('segments', {
@@ -173,7 +177,10 @@ export const uploadChunks = pgTable('upload_chunks', {
   data: bytea('data').notNull(),
 }, (t) => [primaryKey({ columns: [t.importId, t.seq] })]);
 
-/** Validated rows of a running import, merged into contacts in one transaction at the end. */
+/**
+ * Validated rows of a running import, merged into contacts in chunks at the end. UNLOGGED (see
+ * migration 0008): it is rebuilt from the upload whenever a job restarts, so it needs no WAL.
+ */
 export const importStaging = pgTable('import_staging', {
   importId: uuid('import_id').notNull().references(() => contactImports.id, { onDelete: 'cascade' }),
   rowNumber: integer('row_number').notNull(),
@@ -187,4 +194,18 @@ export const importStaging = pgTable('import_staging', {
   tags: text('tags').array(),
   custom: jsonb('custom').$type<Record<string, unknown>>(),
   isRoleAddress: boolean('is_role_address').notNull().default(false),
-}, (t) => [index('import_staging_import_idx').on(t.importId, t.email)]);
+  /** The contact as it was before this import updated it (dedupe = update), to undo a failed merge. */
+  previous: jsonb('previous'),
+}, (t) => [index('import_staging_import_row_idx').on(t.importId, t.rowNumber)]);
+
+/**
+ * Last exact size of a filter (a segment, everything, …) too slow to count within the request
+ * budget; answered with its age while a background recount runs (modules/contacts/count-contacts.ts).
+ */
+export const contactCounts = pgTable('contact_counts', {
+  workspaceId: ws(),
+  /** sha256 of the filter (with a segment's definition resolved), so an edited segment gets a new entry. */
+  filterKey: text('filter_key').notNull(),
+  count: integer('count').notNull(),
+  countedAt: timestamp('counted_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.workspaceId, t.filterKey] })]);
