@@ -21,7 +21,8 @@ import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp-peer.js';
 const CONTACTS = 2000;
 const INBOXES = 3;
 const CAP = 500;
-const REDIS_URL = 'redis://127.0.0.1:6379';
+/** Redis on this machine; CI containers name their service (.ci/run sets TEST_REDIS_URL). */
+const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
 const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' '))?.[1]?.trim() ?? null;
 
