@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { conflict, fieldError } from '../../lib/problems.js';
-import { saveCustomer } from './apply-subscription.js';
+import type { Deps } from '../../http/context.js';
+import { AppError, conflict, fieldError } from '../../lib/problems.js';
+import { applySubscription, saveCustomer } from './apply-subscription.js';
 import { billingRow } from './plans.js';
 import { stripeFailed, stripeFor } from './stripe-client.js';
 
@@ -14,18 +14,22 @@ const OPEN = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused']);
  * The workspace's Stripe customer is created once, under an idempotency key derived from the
  * workspace, so two racing upgrades share one customer.
  */
-export async function createCheckout(db: Db, config: Pick<Config, 'billing' | 'publicUrl'>, who: { workspaceId: string; workspaceName: string; email: string | null }, planKey: string) {
+export async function createCheckout(deps: Pick<Deps, 'db' | 'config' | 'log'>, who: { workspaceId: string; workspaceName: string; email: string | null }, planKey: string) {
+  const { db, config } = deps;
   const billing = config.billing!;
   const plan = billing.plans.find((p) => p.key === planKey && p.priceId !== null);
   if (!plan) throw fieldError('plan', `is not a plan you can buy (${billing.plans.filter((p) => p.priceId).map((p) => p.key).join(', ') || 'none configured'})`);
   const row = await billingRow(db, who.workspaceId);
-  // One subscription per workspace: plan changes and failed payments are handled in the portal.
-  if (row?.stripeSubscriptionId && OPEN.has(row.status)) {
-    throw conflict('This workspace already has a subscription; change the plan or the payment method under "Manage billing".');
-  }
   const stripe = stripeFor(billing);
   let customerId = row?.stripeCustomerId ?? null;
   try {
+    // One subscription per workspace: plan changes and failed payments are handled in the portal.
+    // Asked of Stripe, not only our copy, in case the event that ended it has not arrived yet.
+    if (row?.stripeSubscriptionId && OPEN.has(row.status)) {
+      const current = await stripe.subscriptions.retrieve(row.stripeSubscriptionId);
+      if (OPEN.has(current.status)) throw conflict('This workspace already has a subscription; change the plan or the payment method under "Manage billing".');
+      await db.transaction((tx) => applySubscription(tx as unknown as Db, { billing, log: deps.log }, who.workspaceId, current, new Date()));
+    }
     if (!customerId) {
       const customer = await stripe.customers.create(
         { name: who.workspaceName, ...(who.email ? { email: who.email } : {}), metadata: { workspace_id: who.workspaceId } },
@@ -47,6 +51,7 @@ export async function createCheckout(db: Db, config: Pick<Config, 'billing' | 'p
     if (!session.url) throw new Error('Stripe returned a Checkout session without a URL');
     return { url: session.url, sessionId: session.id };
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw stripeFailed(err, 'start Checkout');
   }
 }

@@ -55,7 +55,7 @@ export async function billingRoutes(app: FastifyInstance) {
     const actor = actorOf(request);
     const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, scope.workspaceId));
     const [user] = actor.userId ? await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId)) : [];
-    return createCheckout(db, config, { workspaceId: scope.workspaceId, workspaceName: ws!.name, email: user?.email ?? null }, request.body.plan);
+    return createCheckout(app.deps, { workspaceId: scope.workspaceId, workspaceName: ws!.name, email: user?.email ?? null }, request.body.plan);
   });
 
   r.post('/billing/portal', {
