@@ -19,7 +19,8 @@ const USAGE = `usage: messagesender <command>
   serve     API + web app only (scale-out; needs DATABASE_URL)
   worker    background worker only (scale-out; needs DATABASE_URL)
   migrate   apply database migrations and exit
-  doctor    check configuration, database and migrations; non-zero exit on problems
+  doctor    the production checklist item by item (configuration, database, migrations, Redis,
+            SMTP, backup tooling, workers); non-zero exit when an item fails
   backup [--out DIR]   write a consistent backup (payload + manifest with SHA-256) into DIR
             (default ./backups); embedded database: stop the server first
   restore FILE         load a backup (its manifest or payload) into an EMPTY database
