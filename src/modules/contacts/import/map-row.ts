@@ -52,14 +52,13 @@ const cell = (record: string[], i: number) => {
 };
 
 /**
- * Turns one CSV record into a staged row, or issues explaining why not. `seen` holds the
- * addresses earlier rows used, for in-file duplicates.
+ * Turns one CSV record into a staged row, or issues explaining why not. Duplicates within the
+ * file are found later in SQL over the staged rows (a Set of a million addresses cost ~100 MB).
  */
-export function mapRow(record: string[], rowNumber: number, plan: ColumnPlan, seen: Set<string>): { row: StagedRow | null; issues: RowIssue[] } {
+export function mapRow(record: string[], rowNumber: number, plan: ColumnPlan): { row: StagedRow | null; issues: RowIssue[] } {
   const raw = cell(record, plan.email);
   const email = raw ? normalizeContactEmail(raw) : '';
   if (!email || !isValidEmail(email)) return { row: null, issues: [{ rowNumber, email: raw, reason: 'invalid_email', skipped: true, detail: raw ? `"${raw}" is not an email address` : 'no email' }] };
-  if (seen.has(email)) return { row: null, issues: [{ rowNumber, email, reason: 'duplicate_in_file', skipped: true }] };
 
   const issues: RowIssue[] = [];
   const row: StagedRow = { rowNumber, email, firstName: null, lastName: null, company: null, title: null, phone: null, timeZone: null, tags: null, custom: null, isRoleAddress: isRoleAddress(email) };
@@ -77,7 +76,6 @@ export function mapRow(record: string[], rowNumber: number, plan: ColumnPlan, se
     if ('error' in result) return { row: null, issues: [{ rowNumber, email, reason: 'invalid_field', skipped: true, detail: `${key} ${result.error}` }] };
     if (result.value !== null) (row.custom ??= {})[key] = result.value;
   }
-  seen.add(email);
   if (row.isRoleAddress) issues.push({ rowNumber, email, reason: 'role_address', skipped: false, detail: 'imported, flagged as a role address' });
   return { row, issues };
 }

@@ -1,0 +1,165 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { eq } from 'drizzle-orm';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db } from '../../../db/client.js';
+import { contactImports, customFields, importRowIssues } from '../../../db/schema/index.js';
+import type { Deps } from '../../../http/context.js';
+import { csvOptions } from './csv-format.js';
+import { mapRow, planColumns, type RowIssue, type StagedRow } from './map-row.js';
+import { readUpload } from './upload-store.js';
+
+type ImportRow = typeof contactImports.$inferSelect;
+
+/** A failure the user is told about as is (bad CSV, nothing mapped to email). */
+export class ImportFailed extends Error {}
+
+const ISSUE_BATCH = 1000;
+const UNNEST_BATCH = 5000;
+const COPY_LINES = 1000;
+const PROGRESS_EVERY = 10_000;
+
+function describeCsvError(err: unknown): string {
+  if (err instanceof CsvError) {
+    const line = (err as CsvError & { lines?: number }).lines;
+    return `The file is not valid CSV${line ? ` near line ${line}` : ''}: ${err.message}`;
+  }
+  return (err as Error).message;
+}
+
+async function flushIssues(db: Db, importId: string, issues: RowIssue[]) {
+  for (let i = 0; i < issues.length; i += ISSUE_BATCH) {
+    await db.insert(importRowIssues).values(issues.slice(i, i + ISSUE_BATCH).map((x) => ({ importId, rowNumber: x.rowNumber, email: x.email, reason: x.reason, skipped: x.skipped, detail: x.detail ?? null }))).onConflictDoNothing();
+  }
+  issues.length = 0;
+}
+
+/** Where validated rows go: COPY on PostgreSQL, unnest batches on PGlite (no COPY FROM STDIN there). */
+interface StagingSink {
+  add(row: StagedRow): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+const STAGING_COLUMNS = 'import_id, row_number, email, first_name, last_name, company, title, phone, time_zone, tags, custom, is_role_address';
+
+/** COPY text format: backslash escapes for the characters that delimit fields and rows; \N is NULL. */
+const copyText = (v: string | null) => (v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
+const arrayLiteral = (items: string[]) => '{' + items.map((t) => '"' + t.replace(/[\\"]/g, (c) => '\\' + c) + '"').join(',') + '}';
+
+function copyLine(importId: string, r: StagedRow): string {
+  return [
+    importId, String(r.rowNumber), copyText(r.email), copyText(r.firstName), copyText(r.lastName), copyText(r.company), copyText(r.title),
+    copyText(r.phone), copyText(r.timeZone), copyText(r.tags ? arrayLiteral(r.tags) : null), copyText(r.custom ? JSON.stringify(r.custom) : null),
+    r.isRoleAddress ? 't' : 'f',
+  ].join('\t') + '\n';
+}
+
+/**
+ * PostgreSQL: one COPY stream on its own connection for the whole file, written in blocks of
+ * lines with backpressure, so memory stays flat and rows travel without per-batch statements.
+ */
+async function copySink(deps: Deps, importId: string): Promise<StagingSink> {
+  const client = deps.database.dedicatedClient!();
+  await client.connect();
+  const stream: Writable = client.query(copyFrom(`COPY import_staging (${STAGING_COLUMNS}) FROM STDIN`));
+  let failed: Error | null = null;
+  stream.on('error', (err) => (failed = err));
+  let lines: string[] = [];
+  const write = async () => {
+    if (failed) throw failed;
+    if (!lines.length) return;
+    const ok = stream.write(lines.join(''));
+    lines = [];
+    if (!ok) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+  };
+  return {
+    async add(row) {
+      lines.push(copyLine(importId, row));
+      if (lines.length >= COPY_LINES) await write();
+    },
+    async finish() {
+      try {
+        await write();
+        stream.end();
+        await Promise.race([once(stream, 'finish'), once(stream, 'error').then(([err]) => Promise.reject(err as Error))]);
+        if (failed) throw failed;
+      } finally {
+        await client.end();
+      }
+    },
+    // Ending the connection mid-COPY aborts it: none of its rows are kept.
+    abort: () => client.end().catch(() => {}),
+  };
+}
+
+/** PGlite: one statement per batch with one array parameter per column. */
+function unnestSink(deps: Deps, importId: string): StagingSink {
+  const rows: StagedRow[] = [];
+  const flush = async () => {
+    if (!rows.length) return;
+    const col = <K extends keyof StagedRow>(k: K) => rows.map((r) => r[k]);
+    await deps.database.sql.query(
+      `INSERT INTO import_staging (${STAGING_COLUMNS})
+       SELECT $1, r.n, r.email, r.first_name, r.last_name, r.company, r.title, r.phone, r.tz, r.tags::text[], r.custom::jsonb, r.role
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[])
+         AS r(n, email, first_name, last_name, company, title, phone, tz, tags, custom, role)`,
+      [importId, col('rowNumber'), col('email'), col('firstName'), col('lastName'), col('company'), col('title'), col('phone'), col('timeZone'),
+        rows.map((r) => (r.tags ? arrayLiteral(r.tags) : null)), rows.map((r) => (r.custom ? JSON.stringify(r.custom) : null)), col('isRoleAddress')],
+    );
+    rows.length = 0;
+  };
+  return {
+    async add(row) {
+      rows.push(row);
+      if (rows.length >= UNNEST_BATCH) await flush();
+    },
+    finish: flush,
+    abort: async () => {},
+  };
+}
+
+/**
+ * Parses and validates every row in one streaming pass and writes the valid ones to
+ * import_staging; `contacts` is not touched. Returns the number of data rows read.
+ */
+export async function stageRows(deps: Deps, imp: ImportRow, onProgress: (rowsRead: number) => Promise<void>): Promise<number> {
+  const { db } = deps;
+  const defs = await db.select({ key: customFields.key, type: customFields.type }).from(customFields).where(eq(customFields.workspaceId, imp.workspaceId));
+  const strict = !imp.options!.importValidRows;
+  const parser = readUpload(db, imp.id).pipe(parse(csvOptions(imp.delimiter, { skip_records_with_error: !strict })));
+  // The loop below receives the parser's error; this keeps a second emission (while the COPY
+  // connection is being closed) from surfacing as an unhandled error.
+  parser.on('error', () => {});
+  const issues: RowIssue[] = [];
+  parser.on('skip', (err: CsvError & { lines?: number }) => issues.push({ rowNumber: err.lines ?? 0, email: null, reason: 'malformed_row', skipped: true, detail: err.message }));
+  const sink = deps.database.kind === 'postgres' ? await copySink(deps, imp.id) : unnestSink(deps, imp.id);
+  let plan: ReturnType<typeof planColumns> | null = null;
+  let done = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!plan) {
+        plan = planColumns(record, imp.mapping!, new Map(defs.map((d) => [d.key, d.type])));
+        if (plan.email < 0) throw new ImportFailed('No column is mapped to email.');
+        continue;
+      }
+      done++;
+      // Spreadsheet numbering: the header is row 1. Multi-line quoted cells count as one row.
+      const result = mapRow(record, done + 1, plan);
+      if (result.row) await sink.add(result.row);
+      if (result.issues.length) issues.push(...result.issues);
+      if (issues.length >= ISSUE_BATCH) await flushIssues(db, imp.id, issues);
+      if (done % PROGRESS_EVERY === 0) await onProgress(done);
+    }
+    await sink.finish();
+  } catch (err) {
+    parser.destroy();
+    await sink.abort();
+    if (err instanceof ImportFailed) throw err;
+    if (err instanceof CsvError) throw new ImportFailed(describeCsvError(err));
+    throw err;
+  }
+  await flushIssues(db, imp.id, issues);
+  return done;
+}
