@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../src/lib/paths.js';
 import { startMetricsServer } from '../../src/lib/metrics-server.js';
 import { registerEngineGauges } from '../../src/engine/engine-gauges.js';
 import { Registry } from 'prom-client';
+import { parse } from 'yaml';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedCampaign } from '../helpers/campaign-fixture.js';
 import { engineName } from '../helpers/db.js';
@@ -95,6 +96,20 @@ describe(`Prometheus metrics (${engineName})`, () => {
     for (const id of seeded.senderIds) {
       expect(value(text, `messagesender_sender_sends_today{sender_id="${id}",kind="smtp"}`)).toBe(3);
       expect(value(text, `messagesender_sender_daily_limit{sender_id="${id}",kind="smtp"}`)).toBe(3);
+    }
+  });
+
+  it('the example alerting rules only use metrics that exist', async () => {
+    const rules = parse(readFileSync(join(PROJECT_ROOT, 'deploy', 'prometheus-alerts.yaml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const text = await scrape();
+    const known = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+    const exprs = rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(8);
+    for (const expr of exprs) {
+      for (const [name] of expr.matchAll(/messagesender_[a-z0-9_]+/g)) {
+        const base = name.replace(/_(bucket|count|sum)$/, '');
+        expect(known.has(name) || known.has(base), `${name} in "${expr}"`).toBe(true);
+      }
     }
   });
 
