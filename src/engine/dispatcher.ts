@@ -25,16 +25,16 @@ export interface DispatchOptions {
  * parameter so tests drive the engine with a fake clock; the loop passes the real time.
  */
 export async function dispatchOnce(deps: Pick<Deps, 'db' | 'config'>, channels: ChannelCache, opts: DispatchOptions & { now: Date }) {
-  await recoverInFlight(deps.db, { now: opts.now, workerId: opts.workerId, leaseMs: opts.leaseMs, channelFor: channels.get });
+  const recovered = await recoverInFlight(deps.db, { now: opts.now, workerId: opts.workerId, leaseMs: opts.leaseMs, channelFor: channels.get });
   const claimStarted = performance.now();
   const claimed = await claimMessages(deps.db, { now: opts.now, workerId: opts.workerId, limit: opts.batchSize, leaseMs: opts.leaseMs, publicUrl: deps.config.publicUrl, keys: trackingKeys(deps.config.secrets), billing: deps.config.billing });
   observeClaim((performance.now() - claimStarted) / 1000, claimed.length);
-  if (!claimed.length) return { claimed: 0, sent: 0, failed: 0 };
+  if (!claimed.length) return { recovered, claimed: 0, sent: 0, failed: 0 };
   const outcomes = await sendAll(claimed, channels, opts.concurrency, opts.now, deps.config.billing !== null);
   await recordResults(deps.db, outcomes, { now: opts.now, workerId: opts.workerId });
   countSendOutcomes(claimed, outcomes);
   const sent = outcomes.filter((o) => o.result.ok).length;
-  return { claimed: claimed.length, sent, failed: outcomes.length - sent };
+  return { recovered, claimed: claimed.length, sent, failed: outcomes.length - sent };
 }
 
 async function sendAll(claimed: ClaimedMessage[], channels: ChannelCache, concurrency: number, now: Date, quota: boolean): Promise<SendOutcome[]> {
@@ -71,11 +71,20 @@ export function startDispatcher(deps: Deps, opts: DispatchOptions & { idleMs: nu
   const channels = createChannelCache(deps);
   let stopping = false;
   let wake: (() => void) | null = null;
+  // Logged on each change between working and idle, so operators (and the crash test) can see a queue drain.
+  let busy = false;
   const loop = (async () => {
     while (!stopping) {
       let claimed = 0;
       try {
-        claimed = (await dispatchOnce(deps, channels, { ...opts, now: new Date() })).claimed;
+        const round = await dispatchOnce(deps, channels, { ...opts, now: new Date() });
+        claimed = round.claimed;
+        if (round.recovered) deps.log.info({ recovered: round.recovered }, 'recovered in-flight messages of a stopped worker');
+        if (round.claimed || round.recovered) busy = true;
+        else if (busy) {
+          busy = false;
+          deps.log.info('sending engine idle: nothing due');
+        }
       } catch (err) {
         countRoundError();
         deps.log.error({ err }, 'dispatch round failed');

@@ -40,7 +40,7 @@ async function startSlowSink(delayMs: number) {
   return { messageIds, port: (server.server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string) {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -95,16 +95,9 @@ describe(`a worker killed with SIGKILL mid-send (${engineName})`, () => {
 
     const second = spawnCli(command, env);
     processes.push(second);
-    // Done when the sink has been quiet for a while after the leases ran out.
-    let last = -1;
-    let quietSince = Date.now();
-    await waitUntil(() => {
-      if (sink.messageIds.length !== last) {
-        last = sink.messageIds.length;
-        quietSince = Date.now();
-      }
-      return Date.now() - quietSince > 6000;
-    }, 120_000, 'the restarted worker to finish');
+    // Done when the restarted worker has recovered the dead one's in-flight messages (after their
+    // lease) and then found nothing left to do.
+    await second.waitFor(/recovered in-flight messages[\s\S]*sending engine idle/, 150_000);
     second.child.kill('SIGTERM');
     await second.exited;
 
