@@ -1,4 +1,5 @@
 import type { MessageFilter } from './campaigns';
+import type { InboxFilter } from './inbox';
 import type { ContactFilter, ContactSort, SortOrder } from './types';
 
 // Workspace-scoped keys start with ['workspaces', id] so switching workspaces never shows stale rows.
@@ -49,4 +50,12 @@ export const queryKeys = {
     ['workspaces', workspaceId, 'contacts', 'preview-candidates', source] as const,
 
   senderDomainCheck: (workspaceId: string, id: string, selector: string) => ['workspaces', workspaceId, 'senders', 'domain-check', id, selector] as const,
+
+  /** Everything in the inbox (lists, counts, threads): one live update refreshes it all. */
+  inbox: (workspaceId: string) => ['workspaces', workspaceId, 'inbox'] as const,
+  inboxLists: (workspaceId: string) => ['workspaces', workspaceId, 'inbox', 'list'] as const,
+  inboxList: (workspaceId: string, filter: InboxFilter, pageSize: number) => ['workspaces', workspaceId, 'inbox', 'list', filter, pageSize] as const,
+  inboxCounts: (workspaceId: string) => ['workspaces', workspaceId, 'inbox', 'counts'] as const,
+  conversation: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'inbox', 'conversation', id] as const,
+  facebookPages: (workspaceId: string) => ['workspaces', workspaceId, 'pages'] as const,
 };
