@@ -116,3 +116,36 @@ export const validateCampaignSearch = (search: Record<string, unknown>): Campaig
     step: step && /^[1-9]\d?$/.test(step) ? step : undefined,
   };
 };
+
+const INBOX_CHANNELS = ['email', 'messenger'] as const;
+const INBOX_LABELS = ['interested', 'not_interested', 'out_of_office', 'meeting_booked'] as const;
+
+export interface InboxSearch {
+  /** The open conversation. */
+  c?: string;
+  channel?: (typeof INBOX_CHANNELS)[number];
+  /** "sender:<id>" or "page:<id>": the inbox or Facebook page. */
+  account?: string;
+  campaignId?: string;
+  status?: 'open' | 'closed';
+  unread?: 'true';
+  label?: (typeof INBOX_LABELS)[number];
+  assignee?: string;
+  q?: string;
+}
+
+export const validateInboxSearch = (search: Record<string, unknown>): InboxSearch => {
+  const account = readStringParam(search, 'account');
+  const assignee = readStringParam(search, 'assignee');
+  return {
+    c: readIdParam(search, 'c'),
+    channel: readEnumParam(search, 'channel', INBOX_CHANNELS),
+    account: account && /^(sender|page):[0-9a-f-]{36}$/i.test(account) ? account : undefined,
+    campaignId: readIdParam(search, 'campaignId'),
+    status: readEnumParam(search, 'status', ['open', 'closed'] as const),
+    unread: readEnumParam(search, 'unread', ['true'] as const),
+    label: readEnumParam(search, 'label', INBOX_LABELS),
+    assignee: assignee === 'me' || assignee === 'unassigned' || (assignee && UUID.test(assignee)) ? assignee : undefined,
+    q: readStringParam(search, 'q')?.slice(0, 200),
+  };
+};
