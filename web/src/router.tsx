@@ -28,6 +28,7 @@ import {
   validateCampaignSearch,
   validateContactsSearch,
   validateImportSearch,
+  validateInboxSearch,
   validateListsSearch,
   validateNextSearch,
   validateSendersSearch,
@@ -170,6 +171,12 @@ const campaignRoute = createRoute({
   validateSearch: validateCampaignSearch,
   component: lazyRouteComponent(() => import('./routes/campaign'), 'CampaignPage'),
 });
+const inboxRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'inbox',
+  validateSearch: validateInboxSearch,
+  component: lazyRouteComponent(() => import('./routes/inbox'), 'InboxPage'),
+});
 const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'settings',
@@ -185,6 +192,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   appRoute.addChildren([
     dashboardRoute,
+    inboxRoute,
     campaignsRoute,
     campaignRoute,
     sendersRoute,

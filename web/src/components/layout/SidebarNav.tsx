@@ -1,19 +1,24 @@
 import { Link, useRouterState } from '@tanstack/react-router';
+import type { ComponentType } from 'react';
 import type { Role } from '../../api/types';
 import { permissions } from '../../lib/permissions';
+import { InboxNavBadge } from '../inbox/InboxNavBadge';
 import { Icon, type IconName } from '../ui/Icon';
 
 interface NavItem {
-  to: '/' | '/campaigns' | '/senders' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/api-keys' | '/audit-log' | '/profile';
+  to: '/' | '/inbox' | '/campaigns' | '/senders' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/api-keys' | '/audit-log' | '/profile';
   label: string;
   icon: IconName;
   visible?: (role: Role) => boolean;
   /** Other paths that belong to this section (e.g. the segment editor under "Lists & segments"). */
   alsoActiveUnder?: string;
+  /** A live count beside the label (e.g. unread conversations). */
+  badge?: ComponentType;
 }
 
 const workspaceItems: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: 'home' },
+  { to: '/inbox', label: 'Inbox', icon: 'inbox', badge: InboxNavBadge },
   { to: '/campaigns', label: 'Campaigns', icon: 'mail' },
   { to: '/senders', label: 'Sending accounts', icon: 'send' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
@@ -44,6 +49,7 @@ function NavSection({ title, items, role }: { title: string; items: NavItem[]; r
             >
               <Icon name={item.icon} size={18} />
               <span>{item.label}</span>
+              {item.badge && <item.badge />}
             </Link>
           </li>
         ))}
