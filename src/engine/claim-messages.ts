@@ -244,7 +244,6 @@ async function lockSenders(tx: Db, candidates: Candidate[], now: Date) {
   const today = utcDay(now);
   const pinnedIds = [...new Set(candidates.flatMap((c) => { const p = pinnedSender(c); return p ? [p] : []; }))];
   const rotationCampaigns = [...new Set(candidates.filter((c) => !pinnedSender(c)).map((c) => c.campaign_id))];
-  const firstSteps = candidates.filter((c) => !pinnedSender(c)).length;
 
   const pools = new Map<string, PoolState>();
   let rotationIds: string[] = [];
@@ -260,14 +259,25 @@ async function lockSenders(tx: Db, candidates: Candidate[], now: Date) {
       LEFT JOIN send_counters sc ON sc.key = 'sender:' || s.id AND sc.day = ${today}::date
       WHERE cs.campaign_id = ANY(${campaignList}) GROUP BY cs.campaign_id`);
     for (const r of states) pools.set(r.campaign_id, { anyActive: r.any_active, nextFree: r.next_free ? new Date(r.next_free) : null });
+    // Each campaign of the batch gets up to as many of its own free inboxes as it has first steps
+    // here (plus one spare, in case another worker holds one): a global "oldest-free first" limit
+    // can spend the whole budget on a few campaigns and leave the rest of the batch waiting.
+    const need = new Map<string, number>();
+    for (const c of candidates) if (!pinnedSender(c)) need.set(c.campaign_id, (need.get(c.campaign_id) ?? 0) + 1);
+    const needs = JSON.stringify([...need].map(([campaign_id, n]) => ({ campaign_id, n: n + 1 })));
     const lockedRotation = await queryRows<{ sender_id: string }>(tx, sql`
       SELECT p.sender_id FROM sender_pacing p
-      JOIN sender_accounts s ON s.id = p.sender_id
-      LEFT JOIN send_counters sc ON sc.key = 'sender:' || s.id AND sc.day = ${today}::date
-      WHERE p.sender_id IN (SELECT sender_id FROM campaign_senders WHERE campaign_id = ANY(${campaignList}))
-        AND s.status = 'active' AND p.next_send_at <= ${now.toISOString()}::timestamptz AND COALESCE(sc.count, 0) < ${todayLimitSql(now)}
+      WHERE p.sender_id IN (
+        SELECT sender_id FROM (
+          SELECT cs.sender_id, need.n, row_number() OVER (PARTITION BY cs.campaign_id ORDER BY p2.next_send_at, cs.sender_id) AS rank
+          FROM jsonb_to_recordset(${needs}::jsonb) AS need(campaign_id uuid, n int)
+          JOIN campaign_senders cs ON cs.campaign_id = need.campaign_id
+          JOIN sender_pacing p2 ON p2.sender_id = cs.sender_id
+          JOIN sender_accounts s ON s.id = cs.sender_id
+          LEFT JOIN send_counters sc ON sc.key = 'sender:' || s.id AND sc.day = ${today}::date
+          WHERE s.status = 'active' AND p2.next_send_at <= ${now.toISOString()}::timestamptz AND COALESCE(sc.count, 0) < ${todayLimitSql(now)}
+        ) ranked WHERE rank <= n)
       ORDER BY p.next_send_at
-      LIMIT ${firstSteps + 8}
       FOR UPDATE OF p SKIP LOCKED`);
     rotationIds = lockedRotation.map((r) => r.sender_id);
   }
