@@ -62,12 +62,6 @@ export async function listTags(db: Db, workspaceId: string) {
   return (r as unknown as { rows: { tag: string; count: number }[] }).rows.map((x) => ({ tag: x.tag, count: Number(x.count) }));
 }
 
-export async function countContacts(db: Db, workspaceId: string, filter: ContactFilter): Promise<number> {
-  const where = await contactFilterSql(db, workspaceId, filter);
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(contacts).where(where);
-  return Number(row?.n ?? 0);
-}
-
 export async function getContact(db: Db, workspaceId: string, id: string): Promise<ContactRow> {
   const [row] = await db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, workspaceId)));
   if (!row || row.status === 'erased') throw notFound('Contact');

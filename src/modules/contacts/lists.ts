@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { customFields, lists, segments, type CustomFieldType } from '../../db/schema/index.js';
 import { conflict, notFound } from '../../lib/problems.js';
-import { countContacts } from './contacts.js';
+import { countContactsShown, countWithinBudget, filterKey, type ShownCount } from './count-contacts.js';
 import { compileSegmentFilter, referencedListIds, type SegmentFilter } from './segment-filter.js';
 
 const listView = (l: typeof lists.$inferSelect, contactCount: number) => ({ id: l.id, name: l.name, description: l.description, contactCount, createdAt: l.createdAt.toISOString() });
@@ -22,7 +22,7 @@ export async function createList(db: Db, workspaceId: string, input: { name: str
 export async function getList(db: Db, workspaceId: string, id: string) {
   const [row] = await db.select().from(lists).where(and(eq(lists.id, id), eq(lists.workspaceId, workspaceId)));
   if (!row) throw notFound('List');
-  return listView(row, await countContacts(db, workspaceId, { listId: id }));
+  return listView(row, (await countContactsShown(db, workspaceId, { listId: id })).count);
 }
 
 export async function updateList(db: Db, workspaceId: string, id: string, input: { name?: string; description?: string | null }) {
@@ -43,9 +43,9 @@ async function assertListsInWorkspace(db: Db, workspaceId: string, filter: Segme
   }
 }
 
-const segmentView = (s: typeof segments.$inferSelect, contactCount?: number) => ({
+const segmentView = (s: typeof segments.$inferSelect, size?: ShownCount) => ({
   id: s.id, name: s.name, filter: s.filter as SegmentFilter, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString(),
-  ...(contactCount !== undefined ? { contactCount } : {}),
+  ...(size ? { contactCount: size.count, countExact: size.exact, countedAt: size.countedAt } : {}),
 });
 
 export async function listSegments(db: Db, workspaceId: string) {
@@ -56,13 +56,13 @@ export async function listSegments(db: Db, workspaceId: string) {
 export async function createSegment(db: Db, workspaceId: string, input: { name: string; filter: SegmentFilter }) {
   await assertListsInWorkspace(db, workspaceId, input.filter);
   const [row] = await db.insert(segments).values({ workspaceId, name: input.name.trim(), filter: input.filter }).returning();
-  return segmentView(row!, await countContacts(db, workspaceId, { segmentId: row!.id }));
+  return segmentView(row!, await countContactsShown(db, workspaceId, { segmentId: row!.id }));
 }
 
 export async function getSegment(db: Db, workspaceId: string, id: string) {
   const [row] = await db.select().from(segments).where(and(eq(segments.id, id), eq(segments.workspaceId, workspaceId)));
   if (!row) throw notFound('Segment');
-  return segmentView(row, await countContacts(db, workspaceId, { segmentId: id }));
+  return segmentView(row, await countContactsShown(db, workspaceId, { segmentId: id }));
 }
 
 export async function updateSegment(db: Db, workspaceId: string, id: string, input: { name?: string; filter?: SegmentFilter }) {
@@ -77,11 +77,11 @@ export async function deleteSegment(db: Db, workspaceId: string, id: string) {
   if (!rows.length) throw notFound('Segment');
 }
 
-/** Counts a filter without saving it: the segment editor's live preview. */
+/** Counts a filter without saving it: the segment editor's live preview (exact, or cached with its age). */
 export async function previewSegment(db: Db, workspaceId: string, filter: SegmentFilter) {
   await assertListsInWorkspace(db, workspaceId, filter);
-  const [row] = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM contacts WHERE contacts.workspace_id = ${workspaceId} AND ${compileSegmentFilter(filter)}`).then((r) => (r as unknown as { rows: { n: number }[] }).rows);
-  return { contactCount: Number(row?.n ?? 0) };
+  const size = await countWithinBudget(db, workspaceId, sql`contacts.workspace_id = ${workspaceId} AND ${compileSegmentFilter(filter)}`, filterKey({ preview: filter }));
+  return { contactCount: size.count, countExact: size.exact, countedAt: size.countedAt };
 }
 
 export async function listCustomFields(db: Db, workspaceId: string) {

@@ -9,10 +9,11 @@ import { exportContactsCsv } from './export-contacts.js';
 import { contactActivity, eraseContact, exportContactData } from './gdpr.js';
 import { contactWritable, emailSchema } from './contact-input.js';
 import { contactFilterQuery, SORTS } from './contact-query.js';
+import { countContactsShown } from './count-contacts.js';
 import * as contacts from './contacts.js';
 import * as lists from './lists.js';
 import { segmentFilterSchema } from './segment-filter.js';
-import { bulkBody, contactOut, customFieldOut, idParams, listName, listOut, segmentOut } from './schemas.js';
+import { bulkBody, contactOut, customFieldOut, idParams, listName, listOut, segmentOut, shownCount } from './schemas.js';
 
 const tags = ['contacts'];
 
@@ -37,8 +38,11 @@ export async function contactRoutes(app: FastifyInstance) {
 
   r.get('/contacts/count', {
     config: { access: { permission: 'contacts.read' } },
-    schema: { tags, summary: 'How many contacts match the filters', querystring: contactFilterQuery, response: { 200: z.object({ count: z.number() }) } },
-  }, async (request) => ({ count: await contacts.countContacts(db, ws(request), request.query) }));
+    schema: {
+      tags, summary: 'How many contacts match the filters: exact, or (exact: false) the last exact count taken at countedAt while a recount runs',
+      querystring: contactFilterQuery, response: { 200: z.object({ count: z.number(), exact: z.boolean(), countedAt: z.string() }) },
+    },
+  }, async (request) => countContactsShown(db, ws(request), request.query, app.deps.log));
 
   r.post('/contacts', {
     config: { access: { permission: 'contacts.write' } },
@@ -123,7 +127,7 @@ export async function contactRoutes(app: FastifyInstance) {
 
   r.post('/segments/preview', {
     config: { access: { permission: 'contacts.read' } },
-    schema: { tags: ['segments'], summary: 'Count the contacts a filter matches, without saving it', body: z.object({ filter: segmentFilterSchema }), response: { 200: z.object({ contactCount: z.number() }) } },
+    schema: { tags: ['segments'], summary: 'Count the contacts a filter matches, without saving it', body: z.object({ filter: segmentFilterSchema }), response: { 200: z.object({ contactCount: z.number(), ...shownCount }) } },
   }, async (request) => lists.previewSegment(db, ws(request), request.body.filter));
 
   r.get('/segments/:id', {

@@ -12,7 +12,9 @@ export const contactOut = z.object({
 });
 
 export const listOut = z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), contactCount: z.number(), createdAt: z.string() });
-export const segmentOut = z.object({ id: z.uuid(), name: z.string(), filter: segmentFilterSchema, contactCount: z.number().optional(), createdAt: z.string(), updatedAt: z.string() });
+/** A count as shown: `countExact` false means the last exact count, taken at `countedAt`. */
+export const shownCount = { countExact: z.boolean().optional(), countedAt: z.string().optional() };
+export const segmentOut = z.object({ id: z.uuid(), name: z.string(), filter: segmentFilterSchema, contactCount: z.number().optional(), ...shownCount, createdAt: z.string(), updatedAt: z.string() });
 export const customFieldOut = z.object({ id: z.uuid(), key: z.string(), label: z.string(), type: z.enum(CUSTOM_FIELD_TYPES), createdAt: z.string() });
 export const suppressionOut = z.object({ id: z.uuid(), kind: z.enum(['email', 'domain', 'email_hash']), value: z.string(), reason: z.string(), note: z.string().nullable(), createdAt: z.string() });
 
