@@ -34,8 +34,17 @@ export function cleanFilter(filter: ContactFilter): ContactFilter {
 export const listContacts = (params: ContactPageParams & { cursor: string | null; limit: number }, signal?: AbortSignal) =>
   api.get<Page<Contact>>('/contacts', { query: { ...cleanFilter(params), sort: params.sort, order: params.order, cursor: params.cursor, limit: params.limit }, signal });
 
-export const countContacts = (filter: ContactFilter, signal?: AbortSignal) =>
-  api.get<{ count: number }>('/contacts/count', { query: { ...cleanFilter(filter) }, signal }).then((r) => r.count);
+/** A count as the server shows it: exact, or (exact false) the last exact count, taken at countedAt. */
+export interface ShownCount {
+  count: number;
+  exact: boolean;
+  countedAt: string;
+}
+
+export const countContactsShown = (filter: ContactFilter, signal?: AbortSignal) =>
+  api.get<ShownCount>('/contacts/count', { query: { ...cleanFilter(filter) }, signal });
+
+export const countContacts = (filter: ContactFilter, signal?: AbortSignal) => countContactsShown(filter, signal).then((r) => r.count);
 
 export const getContact = (id: string) => api.get<Contact>(contactPath(id));
 export const createContact = (input: ContactWrite & { email: string }) => api.post<Contact>('/contacts', input);
@@ -72,7 +81,7 @@ export function useContactCount(workspaceId: string, filter: ContactFilter, enab
   const clean = cleanFilter(filter);
   return useQuery({
     queryKey: queryKeys.contactCount(workspaceId, clean),
-    queryFn: ({ signal }) => countContacts(clean, signal),
+    queryFn: ({ signal }) => countContactsShown(clean, signal),
     placeholderData: keepPreviousData,
     enabled,
   });

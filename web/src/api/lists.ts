@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { countContacts } from './contacts';
+import { countContactsShown } from './contacts';
 import { queryKeys } from './queryKeys';
 import type { ContactList, CustomField, ItemList, Segment, SegmentFilter } from './types';
 
@@ -68,7 +68,7 @@ export function useSegment(workspaceId: string, id: string) {
 export function useSegmentSize(workspaceId: string, segmentId: string) {
   return useQuery({
     queryKey: queryKeys.contactCount(workspaceId, { segmentId }),
-    queryFn: ({ signal }) => countContacts({ segmentId }, signal),
+    queryFn: ({ signal }) => countContactsShown({ segmentId }, signal),
   });
 }
 

@@ -23,7 +23,7 @@ import { SearchInput } from '../components/ui/SearchInput';
 import { Skeleton } from '../components/ui/Skeleton';
 import { TableSkeleton } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toast';
-import { pluralize } from '../lib/format';
+import { formatRelative, pluralize } from '../lib/format';
 import { permissions } from '../lib/permissions';
 import { useDebouncedValue } from '../lib/useDebouncedValue';
 import type { ContactsSearch } from './searchParams';
@@ -117,7 +117,7 @@ export function ContactsPage() {
   const bulk = useBulkContacts(workspaceId);
 
   const contacts = useMemo(() => pages.data?.pages.flatMap((page) => page.items) ?? [], [pages.data]);
-  const total = count.data;
+  const total = count.data?.count;
 
   // Selection: explicit rows, or every contact the filters match. A new filter starts over.
   const filterKey = JSON.stringify(filter);
@@ -264,6 +264,7 @@ export function ContactsPage() {
           ) : (
             <span>
               <strong>{(total ?? 0).toLocaleString()}</strong> {filtered ? ((total ?? 0) === 1 ? 'contact matches' : 'contacts match') : (total ?? 0) === 1 ? 'contact' : 'contacts'}
+              {count.data && !count.data.exact ? <span className="muted"> (counted {formatRelative(count.data.countedAt)}; recounting)</span> : null}
             </span>
           )}
         </div>

@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { useLists, useSegments, useSegmentSize } from '../../api/lists';
 import type { Segment } from '../../api/types';
+import { formatRelative } from '../../lib/format';
 import { buttonClassName } from '../ui/Button';
 import { Card, CardBody, CardHeader } from '../ui/Card';
 import { Checkbox } from '../ui/Checkbox';
@@ -27,7 +28,7 @@ function SegmentOption({ workspaceId, segment, checked, disabled, error, onToggl
     <li>
       <Checkbox
         label={segment.name}
-        description={error ?? (size.data === undefined ? 'Counting…' : `${size.data.toLocaleString()} ${size.data === 1 ? 'contact matches' : 'contacts match'} now`)}
+        description={error ?? (size.data === undefined ? 'Counting…' : `${size.data.count.toLocaleString()} ${size.data.count === 1 ? 'contact matches' : 'contacts match'} ${size.data.exact ? 'now' : `(counted ${formatRelative(size.data.countedAt)})`}`)}
         checked={checked}
         disabled={disabled}
         aria-invalid={error ? true : undefined}

@@ -14,7 +14,9 @@ function SegmentSize({ workspaceId, segmentId }: { workspaceId: string; segmentI
   const size = useSegmentSize(workspaceId, segmentId);
   if (size.isPending) return <Skeleton width={40} />;
   if (size.isError) return <span className="muted" title="Couldn't count this segment">—</span>;
-  return <>{size.data.toLocaleString()}</>;
+  if (size.data.exact) return <>{size.data.count.toLocaleString()}</>;
+  // Too slow to count within the request: the last exact count, with its age.
+  return <span title={`Counted ${formatDateTime(size.data.countedAt)}; recounting`}>{size.data.count.toLocaleString()} <span className="muted">({formatRelative(size.data.countedAt)})</span></span>;
 }
 
 function conditionSummary(segment: Segment): string {
