@@ -29,6 +29,12 @@ export async function findOrCreateConversation(db: Db, key: ConversationKey): Pr
   return row!;
 }
 
+/** The conversation for a thread key, if it exists (receipts never create one). */
+export async function findConversationByKey(db: Db, workspaceId: string, threadKey: string): Promise<{ id: string } | null> {
+  const [row] = await db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.threadKey, threadKey)));
+  return row ?? null;
+}
+
 /** The newest message moves the conversation up; only a person's message counts as unread and opens the window. */
 export async function touchConversation(db: Db, conversationId: string, input: { at: Date; preview: string; inbound: boolean; labels?: string[] }) {
   const at = input.at.toISOString();

@@ -4,7 +4,8 @@ import { contactEvents, conversationMessages } from '../../db/schema/index.js';
 import type { MessengerProfile } from '../../channels/messenger/index.js';
 import { stopContactSequences } from '../../engine/stop-rules.js';
 import type { PageRow } from './pages.js';
-import { findConversation, findOrCreateConversation, findOrCreateSubscriber, findSubscriber, touchConversation } from './subscribers.js';
+import { findConversationByKey, findOrCreateConversation, messengerThreadKey, touchConversation } from '../inbox/conversation-store.js';
+import { findOrCreateSubscriber, findSubscriber } from './subscribers.js';
 import type { MessagingEvent, StoredMessengerEvent } from './webhook-events.js';
 
 export interface EventContext {
@@ -16,6 +17,10 @@ export interface EventContext {
 }
 
 const PREVIEW_LENGTH = 200;
+
+/** The one conversation of a contact on a page. */
+export const pageConversation = (workspaceId: string, pageRowId: string, contactId: string, at: Date) =>
+  ({ workspaceId, contactId, channel: 'messenger' as const, threadKey: messengerThreadKey(pageRowId, contactId), pageId: pageRowId, at });
 
 function occurredAt(stored: StoredMessengerEvent): Date {
   const ms = stored.event.timestamp ?? stored.entryTime;
@@ -43,7 +48,7 @@ async function recordFromPerson(db: Db, ctx: EventContext, stored: StoredMesseng
   if (!psid) return null;
   const at = occurredAt(stored);
   const contact = await findOrCreateSubscriber(db, { workspaceId: page.workspaceId, fbPageId: page.pageId, psid, profile: ctx.profileOf(page.pageId, psid) });
-  const conversation = await findOrCreateConversation(db, { workspaceId: page.workspaceId, pageRowId: page.id, contactId: contact.id, at });
+  const conversation = await findOrCreateConversation(db, pageConversation(page.workspaceId, page.id, contact.id, at));
   const message = stored.event.message;
   const postback = stored.event.postback;
   const attachments = message ? attachmentsOf(message) : [];
@@ -84,7 +89,7 @@ async function recordEcho(db: Db, ctx: EventContext, stored: StoredMessengerEven
   if (!psid || !message.mid) return null;
   const at = occurredAt(stored);
   const contact = await findOrCreateSubscriber(db, { workspaceId: page.workspaceId, fbPageId: page.pageId, psid, profile: ctx.profileOf(page.pageId, psid) });
-  const conversation = await findOrCreateConversation(db, { workspaceId: page.workspaceId, pageRowId: page.id, contactId: contact.id, at });
+  const conversation = await findOrCreateConversation(db, pageConversation(page.workspaceId, page.id, contact.id, at));
   const attachments = attachmentsOf(message);
   const fromUs = ctx.appId !== null && String(message.app_id ?? '') === ctx.appId;
   const [inserted] = await db.insert(conversationMessages).values({
@@ -111,7 +116,7 @@ async function recordReceipt(db: Db, ctx: EventContext, stored: StoredMessengerE
   if (!psid) return null;
   const contact = await findSubscriber(db, { workspaceId: page.workspaceId, fbPageId: page.pageId, psid });
   if (!contact) return null;
-  const conversation = await findConversation(db, { workspaceId: page.workspaceId, pageRowId: page.id, contactId: contact.id });
+  const conversation = await findConversationByKey(db, page.workspaceId, messengerThreadKey(page.id, contact.id));
   if (!conversation) return null;
   const mine = and(eq(conversationMessages.conversationId, conversation.id), eq(conversationMessages.direction, 'out'));
   const { delivery, read } = stored.event;

@@ -8,7 +8,7 @@ import { requireMessenger } from './messenger-config.js';
 import { markReconnectNeeded, openPageToken, type PageRow } from './pages.js';
 import { echoDuplicateOf } from './record-event.js';
 import { replyWindow } from './reply-window.js';
-import { touchConversation } from './subscribers.js';
+import { touchConversation } from '../inbox/conversation-store.js';
 
 export interface MessengerReplyInput {
   workspaceId: string;

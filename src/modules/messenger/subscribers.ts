@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { contacts, conversations } from '../../db/schema/index.js';
+import { contacts } from '../../db/schema/index.js';
 import type { MessengerProfile } from '../../channels/messenger/index.js';
 
 export interface Subscriber {
@@ -36,41 +36,6 @@ export async function findSubscriber(db: Db, input: { workspaceId: string; fbPag
   const [row] = await db.select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName }).from(contacts)
     .where(and(eq(contacts.workspaceId, input.workspaceId), eq(contacts.messengerPageId, input.fbPageId), eq(contacts.messengerPsid, input.psid)));
   return row ?? null;
-}
-
-export const messengerThreadKey = (pageRowId: string, contactId: string) => `messenger:${pageRowId}:${contactId}`;
-
-/** The one conversation of a contact on a page (thread key `messenger:<facebook_pages.id>:<contactId>`). */
-export async function findOrCreateConversation(db: Db, input: { workspaceId: string; pageRowId: string; contactId: string; at: Date }): Promise<{ id: string }> {
-  const threadKey = messengerThreadKey(input.pageRowId, input.contactId);
-  const [created] = await db.insert(conversations)
-    .values({ workspaceId: input.workspaceId, contactId: input.contactId, channel: 'messenger', threadKey, pageId: input.pageRowId, lastMessageAt: input.at })
-    .onConflictDoNothing({ target: [conversations.workspaceId, conversations.threadKey] })
-    .returning({ id: conversations.id });
-  if (created) return created;
-  const [row] = await db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.workspaceId, input.workspaceId), eq(conversations.threadKey, threadKey)));
-  return row!;
-}
-
-export async function findConversation(db: Db, input: { workspaceId: string; pageRowId: string; contactId: string }): Promise<{ id: string } | null> {
-  const [row] = await db.select({ id: conversations.id }).from(conversations)
-    .where(and(eq(conversations.workspaceId, input.workspaceId), eq(conversations.threadKey, messengerThreadKey(input.pageRowId, input.contactId))));
-  return row ?? null;
-}
-
-/** The newest message moves the conversation up; only a person's message counts as unread and opens the window. */
-export async function touchConversation(db: Db, conversationId: string, input: { at: Date; preview: string; inbound: boolean }) {
-  const at = input.at.toISOString();
-  await db.update(conversations).set({
-    lastMessageAt: sql`GREATEST(${conversations.lastMessageAt}, ${at}::timestamptz)`,
-    lastPreview: sql`CASE WHEN ${conversations.lastMessageAt} <= ${at}::timestamptz THEN ${input.preview} ELSE ${conversations.lastPreview} END`,
-    ...(input.inbound && {
-      lastInboundAt: sql`GREATEST(COALESCE(${conversations.lastInboundAt}, ${at}::timestamptz), ${at}::timestamptz)`,
-      unreadCount: sql`${conversations.unreadCount} + 1`,
-      status: 'open' as const,
-    }),
-    updatedAt: new Date(),
-  }).where(eq(conversations.id, conversationId));
 }
 
 /** Whether a contact already has a name (then its profile need not be fetched). */

@@ -6,8 +6,9 @@ import type { Deps } from '../../../http/context.js';
 import type { SendMessageResult } from '../../../channels/messenger/index.js';
 import { releaseMessages } from '../../billing/quota.js';
 import { markReconnectNeeded } from '../pages.js';
-import { echoDuplicateOf } from '../record-event.js';
-import { findOrCreateConversation, touchConversation } from '../subscribers.js';
+import { findOrCreateConversation, touchConversation } from '../../inbox/conversation-store.js';
+import { publishConversationUpdated } from '../../inbox/inbox-events.js';
+import { echoDuplicateOf, pageConversation } from '../record-event.js';
 import { INTERRUPTED_REASON, type ClaimedSend } from './claim-recipient.js';
 
 /** Tries per recipient before a passing failure (rate limit, 5xx, network) becomes final. */
@@ -35,11 +36,11 @@ async function giveBack(t: Db, c: ClaimedSend) {
  * (the echo Facebook sends back may have been stored first; ours is the record), and counts as
  * 'sent' on the contact, like any other send.
  */
-async function recordSent(t: Db, c: ClaimedSend, mid: string, now: Date) {
+async function recordSent(t: Db, c: ClaimedSend, mid: string, now: Date): Promise<string | null> {
   const updated = await queryRows<{ contact_id: string }>(t, sql`UPDATE broadcast_recipients SET status = 'sent', mid = ${mid}, reason = NULL, sent_at = ${now.toISOString()}::timestamptz
     WHERE ${heldRow(c)} RETURNING contact_id`);
-  if (!updated.length) return;
-  const conversation = await findOrCreateConversation(t, { workspaceId: c.workspaceId, pageRowId: c.page.id, contactId: c.contactId, at: now });
+  if (!updated.length) return null;
+  const conversation = await findOrCreateConversation(t, pageConversation(c.workspaceId, c.page.id, c.contactId, now));
   await t.delete(conversationMessages).where(echoDuplicateOf(conversation.id, mid));
   const [message] = await t.insert(conversationMessages).values({
     workspaceId: c.workspaceId, conversationId: conversation.id, direction: 'out', externalId: mid, text: c.text, status: 'sent', tag: c.decision.tag,
@@ -51,6 +52,7 @@ async function recordSent(t: Db, c: ClaimedSend, mid: string, now: Date) {
     workspaceId: c.workspaceId, contactId: c.contactId, type: 'sent', channel: 'messenger', occurredAt: now,
     metadata: { pageId: c.page.id, broadcastId: c.broadcastId, conversationId: conversation.id, conversationMessageId: message?.id ?? null, mid },
   });
+  return conversation.id;
 }
 
 /**
@@ -61,10 +63,11 @@ async function recordSent(t: Db, c: ClaimedSend, mid: string, now: Date) {
  * limit also holds the whole page back), failed after MAX_ATTEMPTS; anything else → failed.
  */
 export async function recordSend(deps: Deps, c: ClaimedSend, res: SendMessageResult, now: Date): Promise<SendOutcome> {
-  return deps.db.transaction(async (tx): Promise<SendOutcome> => {
+  let landedIn: string | null = null;
+  const outcome = await deps.db.transaction(async (tx): Promise<SendOutcome> => {
     const t = tx as unknown as Db;
     if (res.ok) {
-      await recordSent(t, c, res.mid, now);
+      landedIn = await recordSent(t, c, res.mid, now);
       return { status: 'sent' };
     }
     await giveBack(t, c);
@@ -101,4 +104,6 @@ export async function recordSend(deps: Deps, c: ClaimedSend, res: SendMessageRes
         return fail(res.message);
     }
   });
+  if (landedIn) await publishConversationUpdated(deps, c.workspaceId, landedIn);
+  return outcome;
 }
