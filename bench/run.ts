@@ -1,6 +1,7 @@
 import { benchCampaignSend } from './campaign-send.js';
 import { benchContactsImport } from './contacts-import.js';
 import { benchSchedulerScale } from './scheduler-scale.js';
+import { benchWebhookIngest } from './webhook-ingest.js';
 
 /**
  * `npm run bench`: every benchmark prints our figure, a baseline measured in the same run, and
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   'contacts-import': benchContactsImport,
   'campaign-send': benchCampaignSend,
   'scheduler-scale': benchSchedulerScale,
+  'webhook-ingest': benchWebhookIngest,
 };
 const only = (process.argv[2] ?? process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = only.filter((name) => !(name in benches));

@@ -1,25 +1,5 @@
-import type { Db } from '../../db/client.js';
-import { webhookEvents } from '../../db/schema/index.js';
 import type { Jobs } from '../../engine/jobs.js';
 import type { Logger } from '../../lib/logger.js';
-import { messagingEvents, WEBHOOK_SOURCE } from './webhook-events.js';
-
-/**
- * Persists a verified delivery before it is acknowledged: one webhook_events row per messaging
- * event in one multi-row INSERT; a redelivered event (same mid or same hashed identity) hits the
- * unique key and is skipped. Returns how many rows were new.
- */
-export async function storeWebhookEvents(db: Db, payload: unknown): Promise<{ events: number; stored: number }> {
-  const events = messagingEvents(payload);
-  if (!events.length) return { events: 0, stored: 0 };
-  // One batch can repeat an event; the INSERT must not name the same key twice.
-  const unique = [...new Map(events.map((e) => [e.dedupeKey, e])).values()];
-  const rows = await db.insert(webhookEvents)
-    .values(unique.map((e) => ({ source: WEBHOOK_SOURCE, dedupeKey: e.dedupeKey, payload: e.data as unknown as Record<string, unknown> })))
-    .onConflictDoNothing({ target: [webhookEvents.source, webhookEvents.dedupeKey] })
-    .returning({ id: webhookEvents.id });
-  return { events: events.length, stored: rows.length };
-}
 
 export const MESSENGER_EVENTS_QUEUE = 'messenger-events' as const;
 /** How long a wake-up waits to gather the deliveries behind it. */
