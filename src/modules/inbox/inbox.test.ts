@@ -257,6 +257,24 @@ describe(`triage with PATCH (${engineName})`, () => {
     expect((await q(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'conversation.assigned'`))[0]!.n).toBe(2);
   });
 
+  it('a cookie session needs the CSRF token to change anything; an API key does not', async () => {
+    const forged = await owner.request('PATCH', `/api/v1/conversations/${ids.cleoMessenger}`, { body: { status: 'closed' }, csrf: false });
+    expect(forged.status).toBe(403);
+    expect((await owner.request('POST', `/api/v1/conversations/${ids.cleoMessenger}/reply`, { body: { text: 'hi' }, csrf: false })).status).toBe(403);
+    expect((await q('SELECT status FROM conversations WHERE id = $1', [ids.cleoMessenger]))[0]!.status).toBe('open');
+    const created = await owner.post('/api/v1/api-keys', { name: 'inbox bot', role: 'member' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const bot = new TestClient(t.app);
+    bot.apiKey = created.body.key;
+    expect(idsOf(await list(bot, '?label=not_interested'))).toEqual([ids.bobMail]);
+    expect((await bot.patch(`/api/v1/conversations/${ids.cleoMessenger}`, { labels: ['interested'] })).body.labels).toEqual(['interested']);
+    expect((await bot.patch(`/api/v1/conversations/${ids.cleoMessenger}`, { labels: [] })).status).toBe(200);
+    // "me" means a person; a key names the user instead.
+    const me = await bot.get('/api/v1/conversations?assignee=me');
+    expect(me.status).toBe(422);
+    expect(me.body.errors[0].field).toBe('assignee');
+  });
+
   it('refuses what it cannot do, naming the field: a non-member, an unknown label, an unknown field', async () => {
     const outsiderId = (await outsider.get('/api/v1/me')).body.user.id;
     const nonMember = await patch({ assignedUserId: outsiderId });
