@@ -80,7 +80,7 @@ export async function deleteSegment(db: Db, workspaceId: string, id: string) {
 /** Counts a filter without saving it: the segment editor's live preview (exact, or cached with its age). */
 export async function previewSegment(db: Db, workspaceId: string, filter: SegmentFilter) {
   await assertListsInWorkspace(db, workspaceId, filter);
-  const size = await countWithinBudget(db, workspaceId, sql`contacts.workspace_id = ${workspaceId} AND ${compileSegmentFilter(filter)}`, filterKey({ preview: filter }));
+  const size = await countWithinBudget(db, workspaceId, sql`SELECT count(*)::int AS n FROM contacts WHERE contacts.workspace_id = ${workspaceId} AND ${compileSegmentFilter(filter)}`, filterKey({ preview: filter }));
   return { contactCount: size.count, countExact: size.exact, countedAt: size.countedAt };
 }
 

@@ -68,12 +68,17 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
   if (imp.taskId) await db.update(tasks).set({ status: 'running', startedAt: new Date(), progressDone: 0 }).where(eq(tasks.id, imp.taskId));
   const chunkRows = opts.chunkRows ?? MERGE_CHUNK_ROWS[deps.database.kind];
   let merging = false;
+  const t0 = Date.now();
+  const phases: Record<string, number> = {};
+  const lap = (name: string) => (phases[`${name}Ms`] = Date.now() - t0 - Object.values(phases).reduce((a, b) => a + b, 0));
   try {
     const estimate = await estimateRows(db, imp.id);
     await setProgress(db, imp.taskId, 0, estimate);
     const rowsRead = await stageRows(deps, imp, (n) => setProgress(db, imp.taskId, Math.min(n, estimate) / 2));
     const total = Math.max(rowsRead, 1);
+    lap('stage');
     await prepareStaged(db, imp);
+    lap('prepare');
     merging = true;
     const counts = { created: 0, updated: 0 };
     const range = await stagedRange(db, imp.id);
@@ -83,6 +88,7 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
       counts.updated += c.updated;
       await setProgress(db, imp.taskId, rowsRead / 2 + (Math.min(from + chunkRows, range.last + 1) - range.first) / (range.last + 1 - range.first) * (rowsRead / 2), total);
     }
+    lap('merge');
     if (deps.database.kind === 'postgres' && counts.created + counts.updated >= ANALYZE_AFTER_ROWS) {
       // The planner's row estimates for contacts are otherwise stale until autovacuum gets there.
       await deps.database.sql.query('ANALYZE contacts');
@@ -96,7 +102,8 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
       }
     });
     merging = false;
-    deps.log.info({ importId: imp.id, rows: rowsRead, ...result }, 'contact import completed');
+    lap('finish');
+    deps.log.info({ importId: imp.id, rows: rowsRead, ...result, ...phases }, 'contact import completed');
   } catch (err) {
     if (merging) await undoMerge(db, imp);
     if (!(err instanceof ImportFailed)) {
