@@ -58,4 +58,11 @@ export const queryKeys = {
   inboxCounts: (workspaceId: string) => ['workspaces', workspaceId, 'inbox', 'counts'] as const,
   conversation: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'inbox', 'conversation', id] as const,
   facebookPages: (workspaceId: string) => ['workspaces', workspaceId, 'pages'] as const,
+
+  /** Messenger broadcasts: the list, each broadcast and its recipients. */
+  broadcasts: (workspaceId: string) => ['workspaces', workspaceId, 'broadcasts'] as const,
+  broadcastList: (workspaceId: string, pageSize: number) => ['workspaces', workspaceId, 'broadcasts', 'list', pageSize] as const,
+  broadcast: (workspaceId: string, id: string) => ['workspaces', workspaceId, 'broadcasts', 'detail', id] as const,
+  broadcastRecipients: (workspaceId: string, id: string, status: string | null, pageSize: number) =>
+    ['workspaces', workspaceId, 'broadcasts', 'detail', id, 'recipients', status, pageSize] as const,
 };

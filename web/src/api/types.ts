@@ -22,6 +22,8 @@ export interface Me {
   workspaces: WorkspaceMembership[];
   /** Null only when the user belongs to no workspace at all. */
   currentWorkspaceId: string | null;
+  /** What this instance offers: billing (hosted edition), Messenger (a Facebook app is configured). */
+  features: { billing: boolean; messenger: boolean };
 }
 
 export interface Workspace extends WorkspaceMembership {
