@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api } from './client';
 import { queryKeys } from './queryKeys';
 import type { ItemList, Page } from './types';
@@ -160,8 +160,13 @@ export function useConversation(workspaceId: string, id: string | undefined) {
     queryKey: queryKeys.conversation(workspaceId, id ?? ''),
     queryFn: async ({ signal }) => {
       const thread = await getConversation(id!, signal);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.inboxLists(workspaceId) });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.inboxCounts(workspaceId) });
+      // Reading an unread conversation changes the list and the badge (the live update would too, a bit later).
+      const lists = queryClient.getQueriesData<InfiniteData<Page<Conversation>>>({ queryKey: queryKeys.inboxLists(workspaceId) });
+      const wasUnread = lists.some(([, data]) => data?.pages.some((page) => page.items.some((c) => c.id === id && c.unreadCount > 0)));
+      if (wasUnread) {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.inboxLists(workspaceId) });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.inboxCounts(workspaceId) });
+      }
       return thread;
     },
     enabled: Boolean(id),
