@@ -105,13 +105,15 @@ describe('deploy/nginx.conf', () => {
     expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade/);
   });
 
-  it('streams the inbox events without buffering and limits bodies (imports up to 100 MB)', () => {
+  it('streams the inbox events without buffering and limits bodies (contact imports up to 100 MB, suppression lists 20 MB)', () => {
     const events = /location = \/api\/v1\/inbox\/events \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
     expect(events).toMatch(/proxy_buffering off;/);
     expect(events).toMatch(/proxy_read_timeout 1h;/);
     expect(nginx).toMatch(/^ {2}client_max_body_size 2m;$/m);
     const imports = /location = \/api\/v1\/contacts\/imports \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
     expect(imports).toMatch(/client_max_body_size 110m;/);
+    const suppressions = /location = \/api\/v1\/suppressions\/import \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
+    expect(suppressions).toMatch(/client_max_body_size 25m;/);
   });
 
   it('proxies the tracking (/t/) and unsubscribe (/u/) paths', () => {
