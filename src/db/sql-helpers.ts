@@ -3,11 +3,12 @@ import type { Db } from './client.js';
 
 /**
  * A bound array parameter. Drizzle expands a JS array inside `sql` into a parenthesised list,
- * which PostgreSQL cannot cast to an array; this builds ARRAY[$1, $2, …] instead.
+ * which PostgreSQL cannot cast to an array; this binds the whole array as one parameter (both
+ * drivers serialise a JS array as a PostgreSQL array), so a thousand ids are one $n, not a
+ * thousand — building and parsing those was a sixth of the claim's CPU at scale.
  */
 export function sqlArray(values: readonly string[], type: 'text' | 'uuid'): SQL {
-  if (values.length === 0) return sql.raw(`'{}'::${type}[]`);
-  return sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(type)}[]`;
+  return sql`${sql.param([...values])}::${sql.raw(type)}[]`;
 }
 
 /** Rows of a raw statement, whichever driver runs it (both answer `{ rows }`). */
