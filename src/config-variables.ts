@@ -50,7 +50,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'ENGINE_BATCH_SIZE', group: 'Sending engine', default: '100', example: '100', description: 'Messages a worker claims per transaction.' },
   { name: 'ENGINE_CONCURRENCY', group: 'Sending engine', default: '16', example: '16', description: 'Sends in flight at once per worker process.' },
   { name: 'ENGINE_LEASE_SECONDS', group: 'Sending engine', default: '300', example: '300', description: 'How long a claim belongs to its worker; after that a dead worker\'s messages are looked up at the provider and recovered or flagged uncertain.' },
-  { name: 'ENGINE_IDLE_MS', group: 'Sending engine', default: '1000', example: '1000', description: 'Pause between claim rounds when nothing is due.' },
+  { name: 'ENGINE_IDLE_MS', group: 'Sending engine', default: '250', example: '250', description: 'Pause before the next claim when a round found nothing it could send now (nothing due, or due messages whose inboxes another worker holds).' },
   // Operations
   { name: 'LOG_LEVEL', group: 'Operations', default: 'info (silent in tests)', example: 'info', description: 'pino level: trace, debug, info, warn, error, fatal, silent. Logs are JSON lines on stdout (fields in docs/OPERATIONS.md).' },
   { name: 'METRICS_TOKEN', group: 'Operations', default: '', secret: true, example: 'metrics-token-0123456789abcdef', description: 'When set, `GET /metrics` needs `Authorization: Bearer <token>` (16 characters or more in production).' },

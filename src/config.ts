@@ -356,7 +356,7 @@ export function loadConfig(env: Env = process.env): Config {
     batchSize: Math.max(1, int('ENGINE_BATCH_SIZE', env.ENGINE_BATCH_SIZE, 100, problems)),
     concurrency: Math.max(1, int('ENGINE_CONCURRENCY', env.ENGINE_CONCURRENCY, 16, problems)),
     leaseSeconds: Math.max(1, int('ENGINE_LEASE_SECONDS', env.ENGINE_LEASE_SECONDS, 300, problems)),
-    idleMs: Math.max(10, int('ENGINE_IDLE_MS', env.ENGINE_IDLE_MS, 1000, problems)),
+    idleMs: Math.max(10, int('ENGINE_IDLE_MS', env.ENGINE_IDLE_MS, 250, problems)),
   };
 
   let secrets: Secrets | null = null;
