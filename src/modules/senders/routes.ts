@@ -146,7 +146,8 @@ export async function senderRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const user = requireUser(request);
     try {
-      await assertWithinLimit(db, config, ws(request), 'senders');
+      // Reconnecting an account takes no new place, so it is never refused.
+      if (config.billing && !(await senders.hasSenderToReconnect(db, ws(request)))) await assertWithinLimit(db, config, ws(request), 'senders');
     } catch (err) {
       // A browser navigation: back to the page with the reason rather than a JSON body.
       if (!(err instanceof AppError) || err.status !== 402) throw err;

@@ -47,6 +47,13 @@ export async function getSender(db: Db, workspaceId: string, id: string): Promis
   return row;
 }
 
+/** Whether an account of the workspace waits to be connected again (its tokens or password stopped working). */
+export async function hasSenderToReconnect(db: Db, workspaceId: string): Promise<boolean> {
+  const [row] = await db.select({ id: senderAccounts.id }).from(senderAccounts)
+    .where(and(eq(senderAccounts.workspaceId, workspaceId), eq(senderAccounts.status, 'reconnect_needed'))).limit(1);
+  return Boolean(row);
+}
+
 export async function listSenders(db: Db, workspaceId: string) {
   return (await db.select().from(senderAccounts).where(eq(senderAccounts.workspaceId, workspaceId)).orderBy(asc(senderAccounts.email))).map(senderView);
 }

@@ -4,6 +4,7 @@ import { contactImports, importRowIssues, importStaging, tasks } from '../../../
 import { queryRows } from '../../../db/sql-helpers.js';
 import type { Deps } from '../../../http/context.js';
 import { mergeChunk, prepareStaged, stagedRange, undoMerge } from './merge-staged.js';
+import { assertImportFits, assertImportStillFits } from './plan-limit.js';
 import { ImportFailed, stageRows } from './stage-rows.js';
 import { deleteUpload, readUpload } from './upload-store.js';
 
@@ -78,6 +79,7 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
     const total = Math.max(rowsRead, 1);
     lap('stage');
     await prepareStaged(db, imp);
+    await assertImportFits(deps, imp);
     lap('prepare');
     merging = true;
     const counts = { created: 0, updated: 0 };
@@ -88,6 +90,7 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
       counts.updated += c.updated;
       await setProgress(db, imp.taskId, rowsRead / 2 + (Math.min(from + chunkRows, range.last + 1) - range.first) / (range.last + 1 - range.first) * (rowsRead / 2), total);
     }
+    await assertImportStillFits(deps, imp);
     lap('merge');
     if (deps.database.kind === 'postgres' && counts.created + counts.updated >= ANALYZE_AFTER_ROWS) {
       // The planner's row estimates for contacts are otherwise stale until autovacuum gets there.
