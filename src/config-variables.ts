@@ -54,6 +54,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   // Operations
   { name: 'LOG_LEVEL', group: 'Operations', default: 'info (silent in tests)', example: 'info', description: 'pino level: trace, debug, info, warn, error, fatal, silent. Logs are JSON lines on stdout (fields in docs/OPERATIONS.md).' },
   { name: 'METRICS_TOKEN', group: 'Operations', default: '', secret: true, example: 'metrics-token-0123456789abcdef', description: 'When set, `GET /metrics` needs `Authorization: Bearer <token>` (16 characters or more in production).' },
+  { name: 'SENTRY_DSN', group: 'Operations', default: '', secret: true, example: 'https://publickey@o0.ingest.sentry.io/1', description: 'Optional: every error and fatal log line (already redacted) is also sent to this Sentry project as an event, without the Sentry SDK.' },
   { name: 'METRICS_PORT', group: 'Operations', default: '', example: '9464', description: 'A `worker` process has no API: with this set it serves `GET /metrics` and `GET /health` on this port (probes and Prometheus). Ignored by `serve`/`start`, whose API serves both.' },
   // OAuth
   { name: 'GOOGLE_CLIENT_ID', group: 'Gmail and Microsoft 365', default: '', example: '1234-abc.apps.googleusercontent.com', description: '"Connect Gmail": Google OAuth client. Redirect URI `$PUBLIC_URL/api/v1/senders/oauth/google/callback`.' },

@@ -1,3 +1,4 @@
+import { parseSentryDsn } from './lib/error-reporter.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -74,6 +75,8 @@ export interface Config {
   metricsToken: string | null;
   /** A worker's own /metrics and /health port (it has no API); null = none. */
   metricsPort: number | null;
+  /** Optional Sentry DSN: error log lines are also reported there (lib/error-reporter.ts). */
+  sentryDsn: string | null;
   logLevel: string;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
@@ -343,6 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) problems.push('REDIS_URL must start with redis:// or rediss://');
+  if (env.SENTRY_DSN && !parseSentryDsn(env.SENTRY_DSN)) problems.push('SENTRY_DSN is not a Sentry DSN like https://<key>@o0.ingest.sentry.io/<project id>');
   if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) problems.push('SMTP_URL must start with smtp:// or smtps://');
   for (const origin of corsOrigins) {
     if (origin === '*' || origin.includes('*')) {
@@ -388,6 +392,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'MessageSender <no-reply@localhost>',
     metricsToken: env.METRICS_TOKEN || null,
+    sentryDsn: env.SENTRY_DSN || null,
     metricsPort: env.METRICS_PORT ? int('METRICS_PORT', env.METRICS_PORT, 0, []) || null : null,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1024 * 1024, []),

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { createBackup } from './db/backup/create-backup.js';
 import { BackupError } from './db/backup/manifest.js';
@@ -10,7 +9,7 @@ import { migrate } from './db/migrate.js';
 import { runDoctor } from './doctor.js';
 import { addDataDirKey, reencryptSecrets } from './modules/senders/rotate-encryption.js';
 import { createLogger } from './lib/logger.js';
-import { PROJECT_ROOT } from './lib/paths.js';
+import { APP_VERSION } from './lib/paths.js';
 import { startRuntime, type Role } from './runtime.js';
 
 const USAGE = `usage: messagesender <command>
@@ -39,7 +38,7 @@ async function run(command: string) {
     process.exit(report.ok ? 0 : 1);
   }
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, { sentryDsn: config.sentryDsn, environment: config.env, release: APP_VERSION });
 
   if (command === 'migrate') {
     const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
@@ -57,7 +56,7 @@ async function run(command: string) {
     const outDir = resolve(outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : 'backups');
     const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
     try {
-      const appVersion = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      const appVersion = APP_VERSION;
       const { manifestPath, manifest } = await createBackup({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, dataDirSecrets: config.secretsSource === 'data-dir', appVersion }, outDir);
       const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
       process.stdout.write(`backup written: ${manifestPath}\n  ${manifest.payload.file} (${manifest.payload.bytes} bytes, sha256 ${manifest.payload.sha256})\n  ${Object.keys(manifest.tables).length} tables, ${rows} rows\n`);

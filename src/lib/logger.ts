@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { createSentryStream, parseSentryDsn } from './error-reporter.js';
 
 /** Paths pino blanks out wherever they appear; tokens and secrets never reach a log line. */
 export const REDACT_PATHS = [
@@ -17,8 +18,14 @@ export const REDACT_PATHS = [
   '*.secret',
   '*.clientSecret',
   'password',
+  'currentPassword',
+  'newPassword',
   'token',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
   'secret',
+  'clientSecret',
 ];
 
 /** Mailed tokens travel in URLs (/invites/<token>, ?token=…); keep them out of request logs. */
@@ -43,7 +50,19 @@ const requestSerializer = (req: LoggedRequest) => ({
   remoteAddress: req.ip ?? req.socket?.remoteAddress,
 });
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export interface ErrorReporting {
+  /** A Sentry DSN; error and fatal lines are also posted there (see error-reporter.ts). */
+  sentryDsn: string | null;
+  environment: string;
+  release: string;
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream, reporting?: ErrorReporting): Logger {
+  const dsn = reporting?.sentryDsn ? parseSentryDsn(reporting.sentryDsn) : null;
+  const out = (destination ?? pino.destination(1)) as pino.DestinationStream;
+  const target = dsn
+    ? pino.multistream([{ level: level as pino.Level, stream: out }, { level: 'error', stream: createSentryStream(dsn, reporting!) }])
+    : out;
   return pino(
     {
       level,
@@ -53,7 +72,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination as pino.DestinationStream | undefined,
+    target,
   );
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,3 +14,6 @@ export const PROJECT_ROOT = (() => {
 })();
 
 export const WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
+
+/** This build's version (package.json), for backups and error reports. */
+export const APP_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
