@@ -182,7 +182,9 @@ export const uploadChunks = pgTable('upload_chunks', {
  * migration 0008): it is rebuilt from the upload whenever a job restarts, so it needs no WAL.
  */
 export const importStaging = pgTable('import_staging', {
-  importId: uuid('import_id').notNull().references(() => contactImports.id, { onDelete: 'cascade' }),
+  // No foreign key: its per-row check was two thirds of the COPY into staging (measured at 1M
+  // rows). Rows of an import deleted mid-run are swept when the next import starts.
+  importId: uuid('import_id').notNull(),
   rowNumber: integer('row_number').notNull(),
   email: text('email').notNull(),
   firstName: text('first_name'),

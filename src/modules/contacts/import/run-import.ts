@@ -65,6 +65,8 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
   if (!imp || imp.status === 'completed' || imp.status === 'failed' || !imp.options || !imp.mapping) return;
   if (imp.status === 'running') await undoMerge(db, imp);
   await discardWork(db, imp.id);
+  // Staging has no foreign key (it made COPY slow): rows of imports deleted mid-run go here.
+  await db.execute(sql`DELETE FROM import_staging st WHERE NOT EXISTS (SELECT 1 FROM contact_imports i WHERE i.id = st.import_id)`);
   await db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, imp.id));
   if (imp.taskId) await db.update(tasks).set({ status: 'running', startedAt: new Date(), progressDone: 0 }).where(eq(tasks.id, imp.taskId));
   const chunkRows = opts.chunkRows ?? MERGE_CHUNK_ROWS[deps.database.kind];
