@@ -67,8 +67,9 @@ function recountInBackground(db: Db, workspaceId: string, key: string, countSql:
  * Runs `countSql` (a `SELECT count(*)::int AS n …`) for display. A filter known to be slow to
  * count (it has a cached count) is answered from the cache, with its age, and recounted in the
  * background once that is older than RECOUNT_AFTER_MS. Any other is counted exactly if that
- * finishes within the budget (always on PGlite, which has no statement timeout); one that does
- * not is counted in full this once and, when it is large, cached from then on.
+ * finishes within the budget (always on PGlite, which has no statement timeout, so there every
+ * count is exact); one that does not is counted in full this once and, when it is large, cached
+ * from then on.
  */
 export async function countWithinBudget(db: Db, workspaceId: string, countSql: SQL, key: string, log?: Logger, opts: Budget = {}): Promise<ShownCount> {
   const budgetMs = opts.budgetMs ?? COUNT_BUDGET_MS;
@@ -78,14 +79,11 @@ export async function countWithinBudget(db: Db, workspaceId: string, countSql: S
     if (Date.now() - cached.countedAt.getTime() > RECOUNT_AFTER_MS) recountInBackground(db, workspaceId, key, countSql, cacheFromRows, log);
     return { count: cached.count, exact: false, countedAt: cached.countedAt.toISOString() };
   }
-  const started = Date.now();
   try {
     const n = await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(budgetMs))}`));
       return exactCount(tx as unknown as Db, countSql);
     });
-    // A count near the budget is likely to miss it next time: from now on it is served cached.
-    if (Date.now() - started > budgetMs / 2) await store(db, workspaceId, key, n, cacheFromRows);
     return { count: n, exact: true, countedAt: new Date().toISOString() };
   } catch (err) {
     if (!isTimeout(err)) throw err;
