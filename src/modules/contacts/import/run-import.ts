@@ -17,6 +17,13 @@ type ImportRow = typeof contactImports.$inferSelect;
  */
 export const MERGE_CHUNK_ROWS = { postgres: 50_000, pglite: 5_000 } as const;
 
+/**
+ * Chunks merged at once. The merge is index maintenance in the database, one core per statement;
+ * chunks hold distinct addresses, so on PostgreSQL two run side by side on their own connections
+ * without touching the same rows. PGlite has one connection.
+ */
+export const MERGE_PARALLEL = { postgres: 2, pglite: 1 } as const;
+
 /** After an import that changed at least this many contacts, fresh planner statistics are taken. */
 const ANALYZE_AFTER_ROWS = 50_000;
 
@@ -59,7 +66,7 @@ async function fail(db: Db, imp: ImportRow, message: string) {
  * updated ones restored, memberships removed), so an import lands whole or not at all.
  * Safe to re-run: an attempt that died mid-merge is undone first, and its staging discarded.
  */
-export async function runImport(deps: Deps, importId: string, opts: { chunkRows?: number } = {}) {
+export async function runImport(deps: Deps, importId: string, opts: { chunkRows?: number; parallel?: number } = {}) {
   const { db } = deps;
   const [imp] = await db.select().from(contactImports).where(eq(contactImports.id, importId));
   if (!imp || imp.status === 'completed' || imp.status === 'failed' || !imp.options || !imp.mapping) return;
@@ -86,12 +93,29 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
     merging = true;
     const counts = { created: 0, updated: 0 };
     const range = await stagedRange(db, imp.id);
-    for (let from = range?.first ?? 0; range && from <= range.last; from += chunkRows) {
-      const c = await mergeChunk(db, imp, from, from + chunkRows);
-      counts.created += c.created;
-      counts.updated += c.updated;
-      await setProgress(db, imp.taskId, rowsRead / 2 + (Math.min(from + chunkRows, range.last + 1) - range.first) / (range.last + 1 - range.first) * (rowsRead / 2), total);
-    }
+    const starts: number[] = [];
+    for (let from = range?.first ?? 0; range && from <= range.last; from += chunkRows) starts.push(from);
+    let next = 0;
+    let chunksDone = 0;
+    let failure: unknown = null;
+    // Each lane takes the next chunk until none is left or one failed; the undo below then takes
+    // back every chunk that committed, in whichever lane.
+    const lane = async () => {
+      while (next < starts.length && !failure) {
+        const from = starts[next++]!;
+        try {
+          const c = await mergeChunk(db, imp, from, from + chunkRows);
+          counts.created += c.created;
+          counts.updated += c.updated;
+          chunksDone++;
+          await setProgress(db, imp.taskId, rowsRead / 2 + (chunksDone / starts.length) * (rowsRead / 2), total);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.parallel ?? MERGE_PARALLEL[deps.database.kind], Math.max(1, starts.length)) }, lane));
+    if (failure) throw failure;
     await assertImportStillFits(deps, imp);
     lap('merge');
     if (deps.database.kind === 'postgres' && counts.created + counts.updated >= ANALYZE_AFTER_ROWS) {
