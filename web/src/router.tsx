@@ -35,6 +35,7 @@ import {
   validateSignupSearch,
   validateTokenSearch,
 } from './routes/searchParams';
+import { validateBillingSearch } from './routes/billingSearch';
 import { SignupPage } from './routes/signup';
 import { TeamPage } from './routes/team';
 import { VerifyEmailPage } from './routes/verify-email';
@@ -183,6 +184,13 @@ const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/settings'), 'SettingsPage'),
 });
 
+const billingRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'billing',
+  validateSearch: validateBillingSearch,
+  component: lazyRouteComponent(() => import('./routes/billing'), 'BillingPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
@@ -205,6 +213,7 @@ const routeTree = rootRoute.addChildren([
     suppressionsRoute,
     teamRoute,
     settingsRoute,
+    billingRoute,
     apiKeysRoute,
     auditLogRoute,
     profileRoute,

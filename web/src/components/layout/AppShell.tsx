@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { hasStatus } from '../../api/errors';
+import { BillingBanner } from '../billing/BillingBanner';
 import { meQueryOptions, useSession } from '../../api/me';
 import { MobileTopBar } from './MobileTopBar';
 import { NoWorkspace } from './NoWorkspace';
@@ -46,6 +47,7 @@ export function AppShell() {
       {navOpen && <div className="sidebar-scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />}
       <div className="app-main">
         {!user.emailVerified && <VerifyEmailBanner email={user.email} />}
+        <BillingBanner />
         <main id="main" className="app-content" tabIndex={-1}>
           {workspace ? <Outlet /> : <NoWorkspace />}
         </main>
