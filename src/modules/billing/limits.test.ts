@@ -165,12 +165,16 @@ describe(`plan limits (${engineName})`, () => {
     expect(updated).toMatchObject({ status: 'completed', updatedCount: 1, createdCount: 0 });
   });
 
-  it('messages: launching or resuming a campaign with the month\'s quota used up is a 402', async () => {
+  it('messages: launching a campaign or a broadcast with the month\'s quota used up is a 402', async () => {
     const { client, workspaceId } = await owner();
     const { campaign } = await readyCampaign(client, workspaceId);
     const month = new Date().toISOString().slice(0, 7) + '-01';
     await t.deps.database.sql.query('INSERT INTO send_counters (key, day, count) VALUES ($1, $2, 5)', [`quota:${workspaceId}`, month]);
     expectLimit(await client.post(`${API}/campaigns/${campaign.id}/launch`), 'messagesPerMonth', 5, 5);
+    // Messenger broadcasts draw on the same quota.
+    const { rows: [page] } = await t.deps.database.sql.query<{ id: string }>(
+      `INSERT INTO facebook_pages (workspace_id, page_id, name, access_token_enc) VALUES ($1, 'p-quota', 'Quota Page', 'enc:v1:unused') RETURNING id`, [workspaceId]);
+    expectLimit(await client.post(`${API}/broadcasts`, { pageId: page!.id, text: 'News!' }), 'messagesPerMonth', 5, 5);
     await upgrade(t.app, client, stripe, 'starter');
     expect((await client.post(`${API}/campaigns/${campaign.id}/launch`)).status).toBe(200);
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireWorkspace } from '../../../http/context.js';
+import { assertQuotaLeft } from '../../billing/quota.js';
 import { idParams } from '../../contacts/schemas.js';
 import { requireMessenger } from '../messenger-config.js';
 import { BROADCAST_TAGS } from './broadcast-window.js';
@@ -46,6 +47,8 @@ export async function broadcastRoutes(app: FastifyInstance) {
     },
   }, async (request, reply) => {
     const { workspaceId } = requireWorkspace(request);
+    // Nothing left of this month's message quota: 402 with the upgrade link rather than a broadcast that pauses at once.
+    await assertQuotaLeft(app.deps.db, app.deps.config, workspaceId);
     const view = await createBroadcast(app.deps, { workspaceId, userId: actorOf(request).userId ?? null, ...request.body });
     return reply.status(201).send(view);
   });
