@@ -35,6 +35,7 @@ import {
   validateSignupSearch,
   validateTokenSearch,
 } from './routes/searchParams';
+import { validateBroadcastSearch, validatePagesSearch } from './routes/messengerSearch';
 import { validateBillingSearch } from './routes/billingSearch';
 import { SignupPage } from './routes/signup';
 import { TeamPage } from './routes/team';
@@ -178,6 +179,28 @@ const inboxRoute = createRoute({
   validateSearch: validateInboxSearch,
   component: lazyRouteComponent(() => import('./routes/inbox'), 'InboxPage'),
 });
+const facebookPagesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'pages',
+  validateSearch: validatePagesSearch,
+  component: lazyRouteComponent(() => import('./routes/facebook-pages'), 'FacebookPagesPage'),
+});
+const broadcastsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'broadcasts',
+  component: lazyRouteComponent(() => import('./routes/broadcasts'), 'BroadcastsPage'),
+});
+const newBroadcastRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'broadcasts/new',
+  component: lazyRouteComponent(() => import('./routes/broadcast-new'), 'NewBroadcastPage'),
+});
+const broadcastRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'broadcasts/$broadcastId',
+  validateSearch: validateBroadcastSearch,
+  component: lazyRouteComponent(() => import('./routes/broadcast'), 'BroadcastPage'),
+});
 const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'settings',
@@ -204,6 +227,10 @@ const routeTree = rootRoute.addChildren([
     campaignsRoute,
     campaignRoute,
     sendersRoute,
+    facebookPagesRoute,
+    broadcastsRoute,
+    newBroadcastRoute,
+    broadcastRoute,
     contactsRoute,
     contactImportRoute,
     contactRoute,

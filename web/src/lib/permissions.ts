@@ -15,6 +15,9 @@ export const permissions = {
   deleteSuppressions: isManager,
   // Sending accounts: everyone sees them; connecting, changing and testing them is for managers.
   manageSenders: isManager,
+  // Facebook pages: everyone sees them; connecting and disconnecting is for managers. Every role sends broadcasts.
+  managePages: isManager,
+  sendBroadcasts: (_role: Role) => true,
   // Campaigns: every role writes, launches, pauses and stops them (server: campaigns.write / campaigns.launch).
   editCampaigns: (_role: Role) => true,
   launchCampaigns: (_role: Role) => true,
