@@ -1,15 +1,18 @@
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { ComponentType } from 'react';
-import type { Role } from '../../api/types';
+import { useSession } from '../../api/me';
+import type { Me, Role } from '../../api/types';
 import { permissions } from '../../lib/permissions';
 import { InboxNavBadge } from '../inbox/InboxNavBadge';
 import { Icon, type IconName } from '../ui/Icon';
 
 interface NavItem {
-  to: '/' | '/inbox' | '/campaigns' | '/senders' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/api-keys' | '/audit-log' | '/profile';
+  to: '/' | '/inbox' | '/campaigns' | '/senders' | '/pages' | '/broadcasts' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/api-keys' | '/audit-log' | '/profile';
   label: string;
   icon: IconName;
   visible?: (role: Role) => boolean;
+  /** Shown only when this instance offers the feature (e.g. Messenger needs a Facebook app). */
+  feature?: keyof Me['features'];
   /** Other paths that belong to this section (e.g. the segment editor under "Lists & segments"). */
   alsoActiveUnder?: string;
   /** A live count beside the label (e.g. unread conversations). */
@@ -21,6 +24,8 @@ const workspaceItems: NavItem[] = [
   { to: '/inbox', label: 'Inbox', icon: 'inbox', badge: InboxNavBadge },
   { to: '/campaigns', label: 'Campaigns', icon: 'mail' },
   { to: '/senders', label: 'Sending accounts', icon: 'send' },
+  { to: '/pages', label: 'Facebook pages', icon: 'globe', feature: 'messenger' },
+  { to: '/broadcasts', label: 'Broadcasts', icon: 'activity', feature: 'messenger' },
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
   { to: '/lists', label: 'Lists & segments', icon: 'layers', alsoActiveUnder: '/segments' },
   { to: '/suppressions', label: 'Suppressions', icon: 'ban' },
@@ -34,7 +39,8 @@ const accountItems: NavItem[] = [{ to: '/profile', label: 'Profile', icon: 'user
 
 function NavSection({ title, items, role }: { title: string; items: NavItem[]; role: Role | null }) {
   const pathname = useRouterState({ select: (state) => state.location.pathname });
-  const shown = items.filter((item) => !item.visible || (role !== null && item.visible(role)));
+  const { features } = useSession().me;
+  const shown = items.filter((item) => (!item.visible || (role !== null && item.visible(role))) && (!item.feature || features[item.feature]));
   return (
     <div className="nav-section">
       <p className="nav-section-title">{title}</p>
