@@ -7,7 +7,7 @@ import { InboxNavBadge } from '../inbox/InboxNavBadge';
 import { Icon, type IconName } from '../ui/Icon';
 
 interface NavItem {
-  to: '/' | '/inbox' | '/campaigns' | '/senders' | '/pages' | '/broadcasts' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/api-keys' | '/audit-log' | '/profile';
+  to: '/' | '/inbox' | '/campaigns' | '/senders' | '/pages' | '/broadcasts' | '/contacts' | '/lists' | '/suppressions' | '/team' | '/settings' | '/billing' | '/api-keys' | '/audit-log' | '/profile';
   label: string;
   icon: IconName;
   visible?: (role: Role) => boolean;
@@ -31,6 +31,7 @@ const workspaceItems: NavItem[] = [
   { to: '/suppressions', label: 'Suppressions', icon: 'ban' },
   { to: '/team', label: 'Team', icon: 'users' },
   { to: '/settings', label: 'Settings', icon: 'settings' },
+  { to: '/billing', label: 'Billing', icon: 'fileText', feature: 'billing' },
   { to: '/api-keys', label: 'API keys', icon: 'key', visible: permissions.manageApiKeys },
   { to: '/audit-log', label: 'Audit log', icon: 'list', visible: permissions.readAuditLog },
 ];
