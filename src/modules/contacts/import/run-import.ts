@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { contactImports, importRowIssues, importStaging, tasks } from '../../../db/schema/index.js';
@@ -37,6 +38,8 @@ async function estimateRows(db: Db, importId: string): Promise<number> {
   for await (const chunk of readUpload(db, importId) as AsyncIterable<Buffer>) {
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
     last = chunk[chunk.length - 1] ?? last;
+    // On PGlite nothing here returns to the event loop by itself (see stage-rows.ts).
+    await nextTurn();
   }
   if (last !== 10) lines++;
   return Math.max(0, lines - 1);
@@ -109,6 +112,8 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
           counts.updated += c.updated;
           chunksDone++;
           await setProgress(db, imp.taskId, rowsRead / 2 + (chunksDone / starts.length) * (rowsRead / 2), total);
+          // Between chunks PGlite's one connection is free: let waiting requests run first.
+          await nextTurn();
         } catch (err) {
           failure ??= err;
         }

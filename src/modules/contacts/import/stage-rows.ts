@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Writable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { eq } from 'drizzle-orm';
@@ -19,6 +20,12 @@ const ISSUE_BATCH = 1000;
 const UNNEST_BATCH = 5000;
 const COPY_LINES = 1000;
 const PROGRESS_EVERY = 10_000;
+/**
+ * PGlite answers inside the same thread, so its promises settle without ever returning to the
+ * event loop: a million-row pass would keep HTTP requests waiting until it ends. Every this many
+ * rows the loop steps aside for one turn.
+ */
+const YIELD_EVERY = 1000;
 
 function describeCsvError(err: unknown): string {
   if (err instanceof CsvError) {
@@ -151,6 +158,7 @@ export async function stageRows(deps: Deps, imp: ImportRow, onProgress: (rowsRea
       if (result.issues.length) issues.push(...result.issues);
       if (issues.length >= ISSUE_BATCH) await flushIssues(db, imp.id, issues);
       if (done % PROGRESS_EVERY === 0) await onProgress(done);
+      if (done % YIELD_EVERY === 0) await nextTurn();
     }
     await sink.finish();
   } catch (err) {
