@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { contactImports, importRowIssues, importStaging, tasks } from '../../../db/schema/index.js';
+import { contactCounts, contactImports, importRowIssues, importStaging, tasks } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql-helpers.js';
 import type { Deps } from '../../../http/context.js';
 import { mergeChunk, prepareStaged, stagedRange, undoMerge } from './merge-staged.js';
@@ -81,6 +81,7 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
   if (imp.taskId) await db.update(tasks).set({ status: 'running', startedAt: new Date(), progressDone: 0 }).where(eq(tasks.id, imp.taskId));
   const chunkRows = opts.chunkRows ?? MERGE_CHUNK_ROWS[deps.database.kind];
   let merging = false;
+  let changed = 0;
   const t0 = Date.now();
   const phases: Record<string, number> = {};
   const lap = (name: string) => (phases[`${name}Ms`] = Date.now() - t0 - Object.values(phases).reduce((a, b) => a + b, 0));
@@ -129,6 +130,7 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
     }
     const [skip] = await queryRows<{ n: number }>(db, sql`SELECT count(DISTINCT row_number)::int AS n FROM import_row_issues WHERE import_id = ${imp.id} AND skipped`);
     const result = { ...counts, skipped: Number(skip?.n ?? 0) };
+    changed = result.created + result.updated;
     await db.transaction(async (tx) => {
       await tx.update(contactImports).set({ status: 'completed', totalRows: rowsRead, createdCount: result.created, updatedCount: result.updated, skippedCount: result.skipped, finishedAt: new Date() }).where(eq(contactImports.id, imp.id));
       if (imp.taskId) {
@@ -149,6 +151,8 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
     return;
   }
   // Clean-up after the outcome is recorded: it changes nothing that was imported.
+  // Cached counts of this workspace predate the import; the next count of each is taken afresh.
+  if (changed > 0) await db.delete(contactCounts).where(eq(contactCounts.workspaceId, imp.workspaceId));
   await db.delete(importStaging).where(eq(importStaging.importId, imp.id));
   await deleteUpload(db, imp.id);
 }
