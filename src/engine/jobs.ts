@@ -40,20 +40,34 @@ const QUEUE_LOCK_KEY = 7_411_020_002;
 
 /**
  * pg-boss creates a partition per queue; processes starting at once deadlock on those DDL
- * statements, so queue creation takes turns under an advisory lock and skips existing queues.
+ * statements (and on pg-boss's own start-up maintenance), so start-up and queue creation take
+ * turns under an advisory lock, skip existing queues, and a deadlock still reported by
+ * PostgreSQL (40P01) is simply tried again.
  */
-async function createQueues(database: Database, boss: PgBoss) {
+async function startAndCreateQueues(database: Database, boss: PgBoss) {
   await database.sql.withConnection(async (conn) => {
     await conn.query('SELECT pg_advisory_lock($1)', [QUEUE_LOCK_KEY]);
     try {
+      await boss.start();
       const existing = new Set((await boss.getQueues()).map((q) => q.name));
       for (const queue of QUEUES) {
-        if (!existing.has(queue)) await boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 });
+        if (!existing.has(queue)) await retryOnDeadlock(() => boss.createQueue(queue, { name: queue, retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 }));
       }
     } finally {
       await conn.query('SELECT pg_advisory_unlock($1)', [QUEUE_LOCK_KEY]);
     }
   });
+}
+
+async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
 }
 
 export async function startJobs(
@@ -62,8 +76,7 @@ export async function startJobs(
 ): Promise<Jobs> {
   const boss = new PgBoss({ ...bossOptions(database, opts.connectionString), supervise: opts.supervise, schedule: opts.supervise });
   boss.on('error', (err) => opts.log.error({ err }, 'job system error'));
-  await boss.start();
-  await createQueues(database, boss);
+  await startAndCreateQueues(database, boss);
 
   return {
     boss,
