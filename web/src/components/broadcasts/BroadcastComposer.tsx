@@ -8,8 +8,11 @@ import { Button } from '../ui/Button';
 import { Card, CardBody, CardFooter } from '../ui/Card';
 import { SelectField, TextareaField } from '../ui/Field';
 import { RadioGroup } from '../ui/RadioGroup';
-import { BroadcastVariablePicker } from './BroadcastVariablePicker';
+import { VariablePicker, type SourceVariables } from '../campaigns/VariablePicker';
 import { tagLabel, tagUse } from './broadcastDisplay';
+
+/** A broadcast renders with the contact's variables plus the page's name. */
+const PAGE: SourceVariables = { label: 'Page', variables: [{ name: 'page_name', label: 'Page name' }] };
 
 /** Messenger's longest text message. */
 const MAX_TEXT = 2000;
@@ -120,7 +123,7 @@ export function BroadcastComposer({ workspaceId, pages }: BroadcastComposerProps
             }
           />
           <div className="template-tools">
-            <BroadcastVariablePicker customFields={customFields.data ?? []} onInsert={insert} />
+            <VariablePicker customFields={customFields.data ?? []} onInsert={insert} source={PAGE} />
           </div>
           <SelectField
             label="Message tag (optional)"

@@ -3,7 +3,7 @@ import { buttonClassName } from '../ui/Button';
 import { DropdownMenu, MenuItem, MenuLabel, MenuSeparator } from '../ui/DropdownMenu';
 import { Icon } from '../ui/Icon';
 
-interface Variable {
+export interface Variable {
   name: string;
   label: string;
   /** A fallback that reads naturally when the value is missing; none means the launch check flags gaps. */
@@ -22,17 +22,26 @@ const CONTACT_VARIABLES: Variable[] = [
   { name: 'time_zone', label: 'Time zone' },
 ];
 
-const SENDER_VARIABLES: Variable[] = [
-  { name: 'sender_name', label: 'Sender name' },
-  { name: 'sender_email', label: 'Sender email' },
-];
+/** Variables of what sends the message: a campaign's inbox by default, a broadcast's page. */
+export interface SourceVariables {
+  label: string;
+  variables: Variable[];
+}
+
+const SENDING_ACCOUNT: SourceVariables = {
+  label: 'Sending account',
+  variables: [
+    { name: 'sender_name', label: 'Sender name' },
+    { name: 'sender_email', label: 'Sender email' },
+  ],
+};
 
 export function variableToken({ name, fallback }: { name: string; fallback?: string }): string {
   return fallback === undefined ? `{{ ${name} }}` : `{{ ${name} | default: "${fallback}" }}`;
 }
 
 /** "Insert variable": puts a Liquid token at the cursor of the field last edited. */
-export function VariablePicker({ customFields, onInsert, disabled }: { customFields: CustomField[]; onInsert: (token: string) => void; disabled?: boolean }) {
+export function VariablePicker({ customFields, onInsert, disabled, source = SENDING_ACCOUNT }: { customFields: CustomField[]; onInsert: (token: string) => void; disabled?: boolean; source?: SourceVariables }) {
   const item = (variable: Variable) => {
     const token = variableToken(variable);
     return (
@@ -62,8 +71,8 @@ export function VariablePicker({ customFields, onInsert, disabled }: { customFie
         </>
       )}
       <MenuSeparator />
-      <MenuLabel>Sending account</MenuLabel>
-      {SENDER_VARIABLES.map(item)}
+      <MenuLabel>{source.label}</MenuLabel>
+      {source.variables.map(item)}
     </DropdownMenu>
   );
 }
