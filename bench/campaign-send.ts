@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { toMailOptions } from '../src/channels/mime/message.js';
+import type { OutgoingEmail } from '../src/channels/types.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { postgresDatabase, type Database, type Db } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
@@ -104,13 +104,25 @@ async function renderAll(db: Db, config: Config): Promise<Mail.Options[]> {
     for (;;) {
       const claimed = await claimMessages(tx as unknown as Db, { now: farFuture, workerId: 'render', limit: 1000, leaseMs: 60_000, publicUrl: config.publicUrl, keys: trackingKeys(config.secrets) });
       if (!claimed.length) break;
-      for (const c of claimed) out.push(toMailOptions(c.composed.email));
+      for (const c of claimed) out.push(nodemailerOptions(c.composed.email));
     }
     throw rollback;
   }).catch((err) => {
     if (err !== rollback) throw err;
   });
   return out;
+}
+
+/** The rendered message as nodemailer's own options: the baseline lets nodemailer compose it, as a plain app would. */
+function nodemailerOptions(email: OutgoingEmail): Mail.Options {
+  return {
+    from: { name: email.from.name ?? '', address: email.from.address },
+    to: { name: email.to.name ?? '', address: email.to.address },
+    subject: email.subject, text: email.text, html: email.html ?? undefined,
+    messageId: email.messageId, inReplyTo: email.inReplyTo ?? undefined, references: email.references?.length ? email.references : undefined,
+    headers: email.headers,
+    envelope: { from: email.from.address, to: [email.to.address] },
+  };
 }
 
 /** A bare nodemailer pooled transport (default maxConnections, one process) sending everything at once. */
@@ -147,7 +159,7 @@ async function engineRun(url: string, db: Db, seeded: Seeded, secretsEnv: Record
     // One after another, each ready (queues created, loop idling) before the queue is released.
     for (let i = 0; i < WORKERS; i++) {
       const worker = spawnCli('worker', {
-        ...secretsEnv, DATABASE_URL: url, PUBLIC_URL, LOG_LEVEL: 'info', MIGRATE_ON_START: 'false',
+        ...secretsEnv, DATABASE_URL: url, PUBLIC_URL, LOG_LEVEL: 'info', MIGRATE_ON_START: 'false', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS,
         DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-bench-worker-')),
         // How long an idle loop sleeps before looking again: bounds how late the first claim is.
         ENGINE_IDLE_MS: process.env.ENGINE_IDLE_MS ?? '10',

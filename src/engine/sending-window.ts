@@ -39,10 +39,18 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+// The last answer per zone: the engine asks about the same minute for every message of a round.
+const lastLocalTime = new Map<string, { minute: number; time: LocalTime }>();
+
 export function localTime(tz: string, at: Date): LocalTime {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const cached = lastLocalTime.get(tz);
+  if (cached?.minute === minute) return cached.time;
   const parts: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(at)) parts[p.type] = p.value;
-  return { year: +parts.year!, month: +parts.month!, day: +parts.day!, weekday: WEEKDAYS[parts.weekday!]!, minute: +parts.hour! * 60 + +parts.minute! };
+  const time = { year: +parts.year!, month: +parts.month!, day: +parts.day!, weekday: WEEKDAYS[parts.weekday!]!, minute: +parts.hour! * 60 + +parts.minute! };
+  lastLocalTime.set(tz, { minute, time });
+  return time;
 }
 
 /** The calendar day in a zone, 'YYYY-MM-DD' (daily limits count per local day). */

@@ -15,7 +15,7 @@ interface SentMessage {
 export async function sendViaGmail(ctx: GmailContext, email: OutgoingEmail): Promise<SendResult> {
   let raw: string;
   try {
-    raw = (await composeMime(email)).toString('base64url');
+    raw = composeMime(email).raw.toString('base64url');
   } catch (error) {
     // A malformed address or header can never be delivered: retrying would not help.
     return { ok: false, kind: 'permanent', code: 'EMESSAGE', message: (error as Error).message };

@@ -12,7 +12,7 @@ import type { OutlookContext } from './client.js';
 export async function sendViaGraph(ctx: OutlookContext, email: OutgoingEmail): Promise<SendResult> {
   let mime: Buffer;
   try {
-    mime = await composeMime(email);
+    mime = composeMime(email).raw;
   } catch (error) {
     // A malformed address or header can never be delivered: retrying would not help.
     return { ok: false, kind: 'permanent', code: 'EMESSAGE', message: (error as Error).message };

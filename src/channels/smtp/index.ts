@@ -3,7 +3,7 @@ import type { SmtpChannelConfig } from './config.js';
 import { fetchInboxSince } from './fetch-inbound.js';
 import { findInSent } from './find-sent.js';
 import { withImap } from './imap-client.js';
-import { toMailOptions } from '../mime/message.js';
+import { composeMime } from '../mime/message.js';
 import { classifySmtpError } from './smtp-errors.js';
 import { checkConnection } from './test-connection.js';
 import { createSmtpTransport } from './transport.js';
@@ -17,15 +17,16 @@ export function createSmtpChannel(config: SmtpChannelConfig): EmailChannel {
     kind: 'smtp',
 
     async send(email): Promise<SendResult> {
-      let options;
+      let message;
       try {
-        options = toMailOptions(email);
+        // Bytes built by us and sent as they are (no composer pipeline per message).
+        message = composeMime(email);
       } catch (error) {
         // A malformed address or header can never be delivered: retrying would not help.
         return { ok: false, kind: 'permanent', code: 'EMESSAGE', message: (error as Error).message };
       }
       try {
-        const info = await transport.sendMail(options);
+        const info = await transport.sendMail(message);
         return { ok: true, response: info.response };
       } catch (error) {
         return classifySmtpError(error);
