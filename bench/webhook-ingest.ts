@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../src/lib/paths.js';
 import { cpuMs, dropDatabase, freshDatabase, percentile, report } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 7);
 /**
  * Concurrent deliveries. A durable commit costs a few milliseconds (a WAL flush), so a closed loop
  * with few connections measures that latency rather than how many deliveries a second the app can
@@ -109,7 +109,7 @@ export async function benchWebhookIngest() {
   const app = spawnCli('serve', {
     DATABASE_URL: dbUrl, PORT: String(port), PUBLIC_URL: 'http://127.0.0.1', NODE_ENV: 'development',
     FACEBOOK_APP_ID: '1234567890', FACEBOOK_APP_SECRET: APP_SECRET, FACEBOOK_VERIFY_TOKEN: 'bench',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_OPTIONS: process.env.BENCH_SERVE_NODE_OPTIONS,
   });
   try {
     const bareUrl = await new Promise<string>((resolve, reject) => {

@@ -14,7 +14,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** Raw SQL access for the few places drizzle cannot express (migrations, pg-boss, locks). */
 export interface SqlClient {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** `name`: PostgreSQL prepares the statement once per connection (a hot path's parse and plan). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<{ rows: T[] }>;
   /** Multi-statement SQL (DDL files). */
   exec(text: string): Promise<void>;
   /** Runs fn with a client bound to one connection (needed for session advisory locks). */
@@ -53,8 +54,8 @@ export function postgresDatabase(url: string, opts: { max?: number } = {}): Data
   // An idle client erroring (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const sql: SqlClient = {
-    async query(text, params) {
-      const r = await pool.query(text, params as unknown[]);
+    async query(text, params, name) {
+      const r = await pool.query({ text, values: params as unknown[], name });
       return { rows: r.rows };
     },
     async exec(text) {

@@ -11,10 +11,12 @@ import type { Auth, Deps } from './context.js';
 /**
  * Who may call a route. Every /api/v1 route declares one (the app refuses to start otherwise):
  * - 'public': anyone; 'user': a signed-in person (not an API key); 'instanceAdmin';
+ * - 'signed': a provider's webhook, authenticated by its own body signature, which the handler
+ *   checks; cookies and API keys mean nothing there, so no session lookup or CSRF check runs;
  * - { permission }: a user or API key acting in a workspace whose role grants the permission.
  *   `workspaceParam` names the path parameter that holds the workspace id, if any.
  */
-export type Access = 'public' | 'user' | 'instanceAdmin' | { permission: Permission; workspaceParam?: string };
+export type Access = 'public' | 'signed' | 'user' | 'instanceAdmin' | { permission: Permission; workspaceParam?: string };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -84,7 +86,7 @@ async function resolveUserWorkspace(deps: Deps, request: FastifyRequest, userId:
 }
 
 async function enforce(deps: Deps, request: FastifyRequest, access: Access) {
-  if (access === 'public') return;
+  if (access === 'public' || access === 'signed') return;
   const auth = request.auth;
   if (!auth) throw unauthorized();
   if (access === 'user' || access === 'instanceAdmin') {
@@ -133,7 +135,7 @@ export function registerAccessControl(app: FastifyInstance, deps: Deps) {
     if (route.url.startsWith('/api/v1') && !route.config?.access) {
       throw new Error(`route ${route.method} ${route.url} declares no access rule`);
     }
-    if (!route.config?.access) return;
+    if (!route.config?.access || route.config.access === 'signed') return;
     // A route-level hook, appended after the rate limiter's (registered earlier, also route-level):
     // requests refused here (bad credentials, missing CSRF token) still count towards the per-IP limits.
     const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];

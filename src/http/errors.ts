@@ -54,7 +54,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: A
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toAppError(err);
-    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    // Unexpected failures are errors (and reach Sentry); a deliberate 5xx such as "Messenger is not
+    // configured here" (503) is a state an operator may want to see, not a bug to be paged about.
+    if (problem.status >= 500 && !(err instanceof AppError)) request.log.error({ err }, 'request failed');
+    else if (problem.status >= 500) request.log.warn({ status: problem.status, problem: problem.slug }, 'request not served: a provider failed or a feature is not configured');
     else request.log.info({ status: problem.status, problem: problem.slug }, 'request rejected');
     return sendProblem(request, reply, problem);
   });

@@ -3,8 +3,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
-/** OpenAPI 3.1 built from the route schemas; /docs renders it. */
-export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
+/**
+ * OpenAPI 3.1 built from the route schemas. The collector goes first, so it sees every route
+ * (the provider webhooks are registered before the browser-facing plugins; see app.ts).
+ */
+export async function registerOpenApiCollector(app: FastifyInstance, publicUrl: string) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -24,6 +27,10 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string) {
     },
     transform: jsonSchemaTransform,
   });
+}
+
+/** /docs renders the document; /api/v1/openapi.json serves it. */
+export async function registerOpenApiRoutes(app: FastifyInstance) {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
 }

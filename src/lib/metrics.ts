@@ -38,13 +38,14 @@ const WEBHOOK_ROUTE = /^\/api\/v1\/webhooks\/([a-z0-9-]+)$/;
 /** Times every response by its route pattern (never the raw URL: ids would explode the series). */
 export function registerHttpMetrics(app: FastifyInstance): Metrics {
   const metrics = createMetrics();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = String(reply.statusCode);
     metrics.httpDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) metrics.httpErrors.inc({ method: request.method, route });
     const webhook = request.method === 'POST' ? WEBHOOK_ROUTE.exec(route) : null;
     if (webhook) metrics.webhooks.inc({ provider: webhook[1]!, status });
+    done();
   });
   return metrics;
 }

@@ -290,6 +290,15 @@ describe(`hardening: logs (${engineName})`, () => {
     }
   });
 
+  it('a deliberate 503 (a feature not configured here) is a warning, not an error for Sentry', async () => {
+    const from = logLines.length;
+    const res = await t.app.inject({ method: 'POST', url: `${API}/webhooks/facebook`, payload: '{}', headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(503);
+    const logged = logLines.slice(from).map((l) => JSON.parse(l) as { level: string; problem?: string });
+    expect(logged.find((l) => l.problem === 'messenger-not-configured')?.level).toBe('warn');
+    expect(logged.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('request logs never carry a mailed token from the URL', async () => {
     const from = logLines.length;
     const visitor = new TestClient(t.app);

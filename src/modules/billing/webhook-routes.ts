@@ -12,7 +12,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance) {
 
   app.post('/webhooks/stripe', {
     // Stripe retries from a few addresses; the signature is the gate.
-    config: { access: 'public', rateLimit: false },
+    config: { access: 'signed' },
     schema: { tags: ['billing'], summary: 'Stripe events, signed with Stripe-Signature (300 s tolerance); deduplicated by event id' },
   }, async (request, reply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

@@ -39,13 +39,12 @@ export async function messengerWebhookRoutes(app: FastifyInstance) {
   });
 
   r.post('/webhooks/facebook', {
-    // Facebook delivers bursts from a few addresses; the signature check is the gate here.
-    config: { access: 'public', rateLimit: false },
+    // Registered outside the browser-facing context (app.ts): no rate limit, helmet or session
+    // hooks run here; Facebook delivers bursts from a few addresses and the signature is the gate.
+    config: { access: 'signed' },
     // A busy page sends deliveries by the thousand: they are counted in /metrics
     // (messagesender_webhooks_received_total) rather than logged one by one; failures still are.
     logLevel: 'warn',
-    // Facebook's servers are the only caller: browser security headers (CSP and co.) mean nothing to them.
-    helmet: false,
     schema: { tags, summary: 'Messenger events, signed with X-Hub-Signature-256; stored before the 200, processed in the background' },
   }, async (request, reply) => {
     const { fb } = requireMessenger(config);
