@@ -19,9 +19,14 @@ import { spawnCli, type Spawned } from '../helpers/process.js';
  * never silently sent twice, and nothing is lost.
  */
 
-/** An SMTP server that accepts each message, then answers slowly: the kill lands mid-send. */
-async function startSlowSink(delayMs: number) {
+/**
+ * An SMTP server that accepts each message, then answers slowly. While `holding`, it stops
+ * answering once it has `holdAfter` messages, so the kill is sure to land mid-send whatever the
+ * machine's load (a kill between two rounds would find nothing in flight to recover).
+ */
+async function startSlowSink(delayMs: number, holdAfter: number) {
   const messageIds: string[] = [];
+  const state = { holding: true };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -32,12 +37,13 @@ async function startSlowSink(delayMs: number) {
       stream.on('data', (d) => (raw += d));
       stream.on('end', () => {
         messageIds.push(/^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '?');
+        if (state.holding && messageIds.length >= holdAfter) return; // never answered: in flight at the kill
         setTimeout(() => done(), delayMs);
       });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { messageIds, port: (server.server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { messageIds, state, port: (server.server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string) {
@@ -63,7 +69,7 @@ describe(`a worker killed with SIGKILL mid-send (${engineName})`, () => {
   });
 
   it('loses nothing and sends nothing twice after a restart', async () => {
-    sink = await startSlowSink(150);
+    sink = await startSlowSink(150, 15);
     const env: Record<string, string> = {
       ...secretsEnv, PORT: '0', PUBLIC_URL: 'http://app.test',
       ENGINE_LEASE_SECONDS: '3', ENGINE_IDLE_MS: '200', ENGINE_BATCH_SIZE: '8', ENGINE_CONCURRENCY: '8',
@@ -92,6 +98,7 @@ describe(`a worker killed with SIGKILL mid-send (${engineName})`, () => {
     await first.exited;
     const atKill = sink.messageIds.length;
     expect(atKill).toBeLessThan(CONTACTS);
+    sink.state.holding = false;
 
     const second = spawnCli(command, env);
     processes.push(second);

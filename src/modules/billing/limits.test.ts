@@ -103,10 +103,11 @@ describe(`plan limits (${engineName})`, () => {
 
     // A Gmail account whose grant died is connected again at the limit: it takes no new place.
     const other = await owner();
-    expect((await finishOAuth(other.client, await startOAuth(other.client))).searchParams.get('connected')).toBeTruthy();
+    const connectedId = (await finishOAuth(other.client, await startOAuth(other.client))).searchParams.get('connected');
+    expect(connectedId).toMatch(/^[0-9a-f-]{36}$/);
     await t.deps.database.sql.query(`UPDATE sender_accounts SET status = 'reconnect_needed' WHERE workspace_id = $1`, [other.workspaceId]);
     const reconnected = await finishOAuth(other.client, await startOAuth(other.client));
-    expect(reconnected.searchParams.get('reconnected')).toBeTruthy();
+    expect(reconnected.searchParams.get('reconnected')).toBe(connectedId);
     expect((await other.client.get(`${API}/senders`)).body.items.map((x: { status: string }) => x.status)).toEqual(['active']);
   });
 
