@@ -115,7 +115,8 @@ describe.skipIf(!browserAvailable)(`Facebook pages and broadcasts in Chromium ($
     await page.getByRole('heading', { name: 'Skip list' }).waitFor();
     const cleo = skipList.getByRole('row').filter({ hasText: 'Cleo Rider' });
     await cleo.getByText("outside Messenger's 24-hour window and the broadcast has no message tag (their last message was 3 days ago)").waitFor();
-    expect(await skipList.getByRole('row').count()).toBe(2);
+    // Until the skipped-only page arrives, the table still shows every recipient (dimmed and busy).
+    await expect.poll(() => skipList.getByRole('row').count()).toBe(2);
 
     await page.getByRole('link', { name: 'Broadcasts', exact: true }).first().click();
     const row = page.getByRole('table', { name: 'Broadcasts list' }).getByRole('row').filter({ hasText: 'Hi {{ first_name' });

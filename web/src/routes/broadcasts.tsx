@@ -106,10 +106,7 @@ export function BroadcastsPage() {
             </Table>
             <LoadMoreFooter
               summary={`Showing ${broadcasts.length.toLocaleString()}`}
-              hasMore={pages.hasNextPage}
-              loading={pages.isFetchingNextPage}
-              onLoadMore={() => void pages.fetchNextPage()}
-              error={pages.isFetchNextPageError ? pages.error : undefined}
+              query={pages}
             />
           </>
         )}

@@ -11,7 +11,7 @@ import { Card } from '../components/ui/Card';
 import { ConfirmDialog } from '../components/ui/ConfirmDialog';
 import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
-import { Table, TableActions, TableSkeleton } from '../components/ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toast';
 import { formatDate, formatDateTime } from '../lib/format';
 import { permissions } from '../lib/permissions';
@@ -107,11 +107,7 @@ export function CampaignsPage() {
                   Replied
                 </th>
                 <th scope="col">Created</th>
-                {canEdit && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                )}
+                {canEdit && <ActionsHeader />}
               </tr>
             </thead>
             <tbody>

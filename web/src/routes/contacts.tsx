@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { cleanFilter, contactsExportUrl, countContacts, useBulkContacts, useContactCount, useContactPages, useKnownTags } from '../api/contacts';
 import { prepareDownload } from '../api/downloads';
@@ -25,7 +25,7 @@ import { TableSkeleton } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toast';
 import { formatRelative, pluralize } from '../lib/format';
 import { permissions } from '../lib/permissions';
-import { useDebouncedValue } from '../lib/useDebouncedValue';
+import { useSearchBox } from '../lib/useSearchBox';
 import type { ContactsSearch } from './searchParams';
 
 const PAGE_SIZE = 50;
@@ -34,28 +34,6 @@ const PAGE_SIZE = 50;
 const defaultOrder = (sort: ContactSort): SortOrder => (sort === 'createdAt' || sort === 'updatedAt' ? 'desc' : 'asc');
 
 type BulkDialog = 'list' | 'tag' | 'unsubscribe' | 'delete' | null;
-
-/** The search box updates the URL once typing pauses; the URL stays the source of truth. */
-function useSearchBox(urlValue: string, onCommit: (value: string) => void) {
-  const [text, setText] = useState(urlValue);
-  const debounced = useDebouncedValue(text, 300);
-  const lastCommitted = useRef(urlValue);
-
-  useEffect(() => {
-    if (debounced.trim() === lastCommitted.current) return;
-    lastCommitted.current = debounced.trim();
-    onCommit(debounced.trim());
-  }, [debounced, onCommit]);
-
-  // Back/forward or "Clear filters" change the URL from outside: follow it.
-  useEffect(() => {
-    if (urlValue === lastCommitted.current) return;
-    lastCommitted.current = urlValue;
-    setText(urlValue);
-  }, [urlValue]);
-
-  return [text, setText] as const;
-}
 
 function ExportLink({ workspaceId, filter }: { workspaceId: string; filter: ContactFilter }) {
   const toast = useToast();
@@ -346,11 +324,8 @@ export function ContactsPage() {
             />
             <LoadMoreFooter
               summary={`Showing ${contacts.length.toLocaleString()}${total !== undefined ? ` of ${total.toLocaleString()}` : ''}`}
-              hasMore={Boolean(pages.hasNextPage)}
-              loading={pages.isFetchingNextPage}
-              onLoadMore={() => void pages.fetchNextPage()}
+              query={pages}
               endMessage={contacts.length > PAGE_SIZE ? "That's everyone." : undefined}
-              error={pages.isFetchNextPageError ? pages.error : undefined}
             />
           </>
         )}

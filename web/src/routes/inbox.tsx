@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useCampaigns } from '../api/campaigns';
 import { CONVERSATION_LABELS, useConversationPages, useFacebookPages, useInboxCounts, type InboxFilter } from '../api/inbox';
@@ -20,28 +20,10 @@ import { LoadMoreFooter } from '../components/ui/LoadMore';
 import { SearchInput } from '../components/ui/SearchInput';
 import { SkeletonText } from '../components/ui/Skeleton';
 import { pluralize } from '../lib/format';
-import { useDebouncedValue } from '../lib/useDebouncedValue';
+import { useSearchBox } from '../lib/useSearchBox';
 import type { InboxSearch } from './searchParams';
 
 const PAGE_SIZE = 50;
-
-/** The search box updates the URL once typing pauses; the URL stays the source of truth. */
-function useSearchBox(urlValue: string, onCommit: (value: string) => void) {
-  const [text, setText] = useState(urlValue);
-  const debounced = useDebouncedValue(text, 300);
-  const lastCommitted = useRef(urlValue);
-  useEffect(() => {
-    if (debounced.trim() === lastCommitted.current) return;
-    lastCommitted.current = debounced.trim();
-    onCommit(debounced.trim());
-  }, [debounced, onCommit]);
-  useEffect(() => {
-    if (urlValue === lastCommitted.current) return;
-    lastCommitted.current = urlValue;
-    setText(urlValue);
-  }, [urlValue]);
-  return [text, setText] as const;
-}
 
 /** URL search → API filter ("account" is one select over inboxes and pages). */
 function filterOf(search: InboxSearch): InboxFilter {
@@ -174,10 +156,7 @@ export function InboxPage() {
               <ConversationList conversations={conversations} selectedId={search.c} onSelect={select} />
               <LoadMoreFooter
                 summary={`${pluralize(conversations.length, 'conversation')} shown`}
-                hasMore={Boolean(pages.hasNextPage)}
-                loading={pages.isFetchingNextPage}
-                onLoadMore={() => void pages.fetchNextPage()}
-                error={pages.isFetchNextPageError ? pages.error : undefined}
+                query={pages}
               />
             </>
           )}

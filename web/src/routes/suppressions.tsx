@@ -15,7 +15,7 @@ import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { LoadMoreFooter } from '../components/ui/LoadMore';
 import { SearchInput } from '../components/ui/SearchInput';
-import { Table, TableActions, TableSkeleton } from '../components/ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toast';
 import { formatDate, formatDateTime } from '../lib/format';
 import { permissions } from '../lib/permissions';
@@ -95,7 +95,7 @@ export function SuppressionsPage() {
           )
         ) : (
           <>
-            <Table aria-label="Suppressions" aria-busy={suppressions.isPlaceholderData || undefined} className={suppressions.isPlaceholderData ? 'table-stale' : undefined}>
+            <Table aria-label="Suppressions" stale={suppressions.isPlaceholderData}>
               <thead>
                 <tr>
                   <th scope="col">Value</th>
@@ -103,9 +103,7 @@ export function SuppressionsPage() {
                   <th scope="col">Reason</th>
                   <th scope="col">Note</th>
                   <th scope="col">Added</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>
@@ -139,11 +137,8 @@ export function SuppressionsPage() {
             </Table>
             <LoadMoreFooter
               summary={`${items.length.toLocaleString()} shown`}
-              hasMore={Boolean(suppressions.hasNextPage)}
-              loading={suppressions.isFetchingNextPage}
-              onLoadMore={() => void suppressions.fetchNextPage()}
+              query={suppressions}
               endMessage={items.length > PAGE_SIZE ? "That's all of them." : undefined}
-              error={suppressions.isFetchNextPageError ? suppressions.error : undefined}
             />
           </>
         )}

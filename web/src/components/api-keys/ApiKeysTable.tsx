@@ -2,7 +2,7 @@ import type { ApiKey } from '../../api/types';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import { Badge, RoleBadge } from '../ui/Badge';
 import { Button } from '../ui/Button';
-import { Table, TableActions } from '../ui/Table';
+import { ActionsHeader, Table, TableActions } from '../ui/Table';
 
 interface ApiKeysTableProps {
   keys: ApiKey[];
@@ -20,9 +20,7 @@ export function ApiKeysTable({ keys, onRevoke }: ApiKeysTableProps) {
           <th scope="col">Created</th>
           <th scope="col">Last used</th>
           <th scope="col">Status</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
+          <ActionsHeader />
         </tr>
       </thead>
       <tbody>

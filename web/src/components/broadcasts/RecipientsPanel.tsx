@@ -50,7 +50,7 @@ export function RecipientsPanel({ workspaceId, broadcast, live, status, onStatus
         <EmptyState icon="contacts" title={status ? `No one is ${recipientStatusLabel[status].toLowerCase()}` : 'No recipients'} description={status ? 'Try another status.' : undefined} />
       ) : (
         <>
-          <Table aria-label="Broadcast recipients" className={pages.isPlaceholderData ? 'table-stale' : undefined}>
+          <Table aria-label="Broadcast recipients" stale={pages.isPlaceholderData}>
             <thead>
               <tr>
                 <th scope="col">Contact</th>
@@ -83,10 +83,7 @@ export function RecipientsPanel({ workspaceId, broadcast, live, status, onStatus
           </Table>
           <LoadMoreFooter
             summary={`Showing ${recipients.length.toLocaleString()}`}
-            hasMore={pages.hasNextPage}
-            loading={pages.isFetchingNextPage}
-            onLoadMore={() => void pages.fetchNextPage()}
-            error={pages.isFetchNextPageError ? pages.error : undefined}
+            query={pages}
           />
         </>
       )}

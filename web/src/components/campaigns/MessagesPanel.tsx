@@ -22,7 +22,7 @@ import { ErrorState } from '../ui/ErrorState';
 import { FilterSelect } from '../ui/FilterSelect';
 import { Icon } from '../ui/Icon';
 import { LoadMoreFooter } from '../ui/LoadMore';
-import { Table, TableActions, TableSkeleton } from '../ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../ui/Table';
 import { useToast } from '../ui/Toast';
 import { MESSAGE_STATUSES, messageStatusLabel, messageStatusTone, resolveDescription, resolveLabel } from './campaignDisplay';
 
@@ -156,7 +156,7 @@ export function MessagesPanel({ workspaceId, campaign, status, step, canResolve,
         />
       ) : (
         <>
-          <Table aria-label="Campaign messages" className={pages.isPlaceholderData ? 'table-stale' : undefined}>
+          <Table aria-label="Campaign messages" stale={pages.isPlaceholderData}>
             <thead>
               <tr>
                 <th scope="col">Contact</th>
@@ -165,11 +165,7 @@ export function MessagesPanel({ workspaceId, campaign, status, step, canResolve,
                 <th scope="col">From</th>
                 <th scope="col">When</th>
                 <th scope="col">Details</th>
-                {canResolve && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                )}
+                {canResolve && <ActionsHeader />}
               </tr>
             </thead>
             <tbody>
@@ -218,11 +214,8 @@ export function MessagesPanel({ workspaceId, campaign, status, step, canResolve,
           </Table>
           <LoadMoreFooter
             summary={`Showing ${messages.length.toLocaleString()}`}
-            hasMore={pages.hasNextPage}
-            loading={pages.isFetchingNextPage}
-            onLoadMore={() => void pages.fetchNextPage()}
+            query={pages}
             endMessage={messages.length > PAGE_SIZE ? 'That is all of them.' : undefined}
-            error={pages.isFetchNextPageError ? pages.error : undefined}
           />
         </>
       )}

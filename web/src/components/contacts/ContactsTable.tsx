@@ -30,7 +30,7 @@ const columns: { key: ContactSort; label: string }[] = [
 export function ContactsTable({ contacts, sort, order, onSort, isSelected, onToggle, pageSelection, onTogglePage, stale }: ContactsTableProps) {
   const direction = (key: ContactSort) => (sort === key ? order : null);
   return (
-    <Table aria-label="Contacts" aria-busy={stale || undefined} className={stale ? 'contacts-table table-stale' : 'contacts-table'}>
+    <Table aria-label="Contacts" stale={stale} className="contacts-table">
       <thead>
         <tr>
           <th scope="col" className="cell-checkbox">

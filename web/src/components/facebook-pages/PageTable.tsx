@@ -3,7 +3,7 @@ import { formatDate } from '../../lib/format';
 import { pageStatusLabel, pageStatusTone } from '../broadcasts/broadcastDisplay';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
-import { Table, TableActions } from '../ui/Table';
+import { ActionsHeader, Table, TableActions } from '../ui/Table';
 
 interface PageTableProps {
   pages: ConnectedPage[];
@@ -20,11 +20,7 @@ export function PageTable({ pages, canManage, onReconnect, onDisconnect }: PageT
           <th scope="col">Page</th>
           <th scope="col">Status</th>
           <th scope="col">Connected</th>
-          {canManage && (
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          )}
+          {canManage && <ActionsHeader />}
         </tr>
       </thead>
       <tbody>

@@ -3,7 +3,7 @@ import { useRecentImports } from '../../api/imports';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { Badge } from '../ui/Badge';
 import { Card, CardHeader } from '../ui/Card';
-import { Table, TableActions } from '../ui/Table';
+import { ActionsHeader, Table, TableActions } from '../ui/Table';
 import { importStatusLabel, importStatusTone } from './importDisplay';
 
 const SHOWN = 5;
@@ -24,9 +24,7 @@ export function RecentImports({ workspaceId }: { workspaceId: string }) {
             <th scope="col">Updated</th>
             <th scope="col">Skipped</th>
             <th scope="col">Uploaded</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

@@ -3,7 +3,7 @@ import type { ConversationMessage, HistoryItem } from '../../api/inbox';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { Badge } from '../ui/Badge';
 import { Button } from '../ui/Button';
-import { Icon } from '../ui/Icon';
+import { Icon, type IconName } from '../ui/Icon';
 import { channelName } from './inboxDisplay';
 
 type Entry = { kind: 'thread'; message: ConversationMessage } | { kind: 'history'; item: HistoryItem };
@@ -99,32 +99,14 @@ function HistoryEntry({ item }: { item: HistoryItem }) {
     );
   }
   if (item.kind === 'campaign_message') {
-    return (
-      <li className="inbox-history">
-        <div className="inbox-msg-head">
-          <Icon name="mail" size={13} />
-          <span className="inbox-msg-from">
-            {item.campaign.name} · step {item.step}
-          </span>
-          <When at={item.occurredAt} />
-        </div>
-        {item.subject && <p className="inbox-msg-subject">{item.subject}</p>}
-        {item.text && <p className="inbox-msg-text inbox-history-text">{item.text}</p>}
-      </li>
-    );
+    return <HistoryMessage item={item} icon="mail" from={`${item.campaign.name} · step ${item.step}`} />;
   }
   return (
-    <li className="inbox-history">
-      <div className="inbox-msg-head">
-        <Icon name={item.channel === 'email' ? 'mail' : 'send'} size={13} />
-        <span className="inbox-msg-from">
-          {item.direction === 'in' ? (item.fromName ?? 'Them') : 'You'} on {channelName[item.channel]}
-        </span>
-        <When at={item.occurredAt} />
-      </div>
-      {item.subject && <p className="inbox-msg-subject">{item.subject}</p>}
-      {item.text && <p className="inbox-msg-text inbox-history-text">{item.text}</p>}
-    </li>
+    <HistoryMessage
+      item={item}
+      icon={item.channel === 'email' ? 'mail' : 'send'}
+      from={`${item.direction === 'in' ? (item.fromName ?? 'Them') : 'You'} on ${channelName[item.channel]}`}
+    />
   );
 }
 
@@ -163,5 +145,20 @@ export function ThreadTimeline({ messages, history, onRetry, retryingId }: Threa
         )}
       </ol>
     </div>
+  );
+}
+
+/** A message from the contact's history: an earlier campaign email or another conversation. */
+function HistoryMessage({ item, icon, from }: { item: { occurredAt: string; subject?: string | null; text?: string | null }; icon: IconName; from: string }) {
+  return (
+    <li className="inbox-history">
+      <div className="inbox-msg-head">
+        <Icon name={icon} size={13} />
+        <span className="inbox-msg-from">{from}</span>
+        <When at={item.occurredAt} />
+      </div>
+      {item.subject && <p className="inbox-msg-subject">{item.subject}</p>}
+      {item.text && <p className="inbox-msg-text inbox-history-text">{item.text}</p>}
+    </li>
   );
 }

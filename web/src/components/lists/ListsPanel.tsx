@@ -9,7 +9,7 @@ import { Card, CardHeader } from '../ui/Card';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorState } from '../ui/ErrorState';
-import { Table, TableActions, TableSkeleton } from '../ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../ui/Table';
 import { useToast } from '../ui/Toast';
 import { ListNameDialog } from './ListNameDialog';
 
@@ -67,9 +67,7 @@ export function ListsPanel({ workspaceId }: { workspaceId: string }) {
                 Contacts
               </th>
               <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -8,7 +8,7 @@ import { EmptyState } from '../ui/EmptyState';
 import { ErrorState } from '../ui/ErrorState';
 import { Icon } from '../ui/Icon';
 import { Skeleton } from '../ui/Skeleton';
-import { Table, TableActions, TableSkeleton } from '../ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../ui/Table';
 
 function SegmentSize({ workspaceId, segmentId }: { workspaceId: string; segmentId: string }) {
   const size = useSegmentSize(workspaceId, segmentId);
@@ -66,9 +66,7 @@ export function SegmentsPanel({ workspaceId }: { workspaceId: string }) {
               </th>
               <th scope="col">Rules</th>
               <th scope="col">Updated</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

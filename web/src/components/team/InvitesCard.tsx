@@ -9,7 +9,7 @@ import { Card, CardHeader } from '../ui/Card';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorState } from '../ui/ErrorState';
-import { Table, TableActions, TableSkeleton } from '../ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../ui/Table';
 import { useToast } from '../ui/Toast';
 
 function Expiry({ expiresAt }: { expiresAt: string }) {
@@ -55,9 +55,7 @@ export function InvitesCard({ workspaceId, canRevoke }: { workspaceId: string; c
               <th scope="col">Role</th>
               <th scope="col">Invited by</th>
               <th scope="col">Expires</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -11,7 +11,7 @@ import { Card, CardHeader } from '../ui/Card';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorState } from '../ui/ErrorState';
-import { Table, TableActions, TableSkeleton } from '../ui/Table';
+import { ActionsHeader, Table, TableActions, TableSkeleton } from '../ui/Table';
 import { useToast } from '../ui/Toast';
 
 interface MembersCardProps {
@@ -97,9 +97,7 @@ export function MembersCard({ workspaceId, workspaceName, actorRole, currentUser
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Joined</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

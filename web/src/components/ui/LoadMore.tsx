@@ -3,18 +3,27 @@ import { errorMessage } from '../../api/errors';
 import { Button } from './Button';
 import { CardFooter } from './Card';
 
+/** The parts of a TanStack infinite query the footer reads. */
+interface PagedQuery {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  isFetchNextPageError: boolean;
+  error: unknown;
+  fetchNextPage: () => unknown;
+}
+
 interface LoadMoreFooterProps {
   summary: ReactNode;
-  hasMore: boolean;
-  loading: boolean;
-  onLoadMore: () => void;
+  query: PagedQuery;
   endMessage?: ReactNode;
-  /** Set when fetching the next page failed. */
-  error?: unknown;
 }
 
 /** Keyset pagination: the next page is fetched from the cursor the previous one returned. */
-export function LoadMoreFooter({ summary, hasMore, loading, onLoadMore, endMessage, error }: LoadMoreFooterProps) {
+export function LoadMoreFooter({ summary, query, endMessage }: LoadMoreFooterProps) {
+  const hasMore = query.hasNextPage;
+  const loading = query.isFetchingNextPage;
+  const onLoadMore = () => void query.fetchNextPage();
+  const error = query.isFetchNextPageError ? query.error : undefined;
   return (
     <>
       <CardFooter className="load-more-footer">

@@ -2,11 +2,16 @@ import type { ReactNode, TableHTMLAttributes } from 'react';
 import { Icon } from './Icon';
 import { Skeleton } from './Skeleton';
 
+interface TableProps extends TableHTMLAttributes<HTMLTableElement> {
+  /** The rows are the previous filter's, kept on screen while the new ones load: dimmed and marked busy. */
+  stale?: boolean;
+}
+
 /** Wide tables scroll horizontally inside their card instead of breaking the layout on phones. */
-export function Table({ className, children, ...rest }: TableHTMLAttributes<HTMLTableElement>) {
+export function Table({ className, stale, children, ...rest }: TableProps) {
   return (
     <div className="table-scroll">
-      <table className={['table', className].filter(Boolean).join(' ')} {...rest}>
+      <table className={['table', stale && 'table-stale', className].filter(Boolean).join(' ')} aria-busy={stale || undefined} {...rest}>
         {children}
       </table>
     </div>
@@ -31,6 +36,15 @@ export function TableSkeleton({ columns, rows = 4, label }: { columns: number; r
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The header cell over a row-actions column: named for screen readers, empty on screen. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="visually-hidden">Actions</span>
+    </th>
   );
 }
 
