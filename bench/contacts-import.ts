@@ -66,7 +66,7 @@ interface Server {
 }
 
 async function startServer(env: Record<string, string>): Promise<Server> {
-  const proc = spawnCli('start', { ...env, PORT: '0', LOG_LEVEL: 'info' });
+  const proc = spawnCli('start', { ...env, PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: process.env.BENCH_SERVE_NODE_OPTIONS });
   const [, url] = await proc.waitFor(/running at (http:\/\/[^"\s]+)/, 120_000);
   const client = new LiveClient(url!);
   const res = await client.request('POST', '/api/v1/auth/signup', { email: 'bench@example.com', password: 'benchmark password', name: 'Bench' });

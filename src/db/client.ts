@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { createPgliteDirIfMissing } from './pglite-initdb.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -87,6 +88,7 @@ export const PGLITE_OPTIONS: PGliteOptions = { extensions: { pg_trgm } };
 export async function openPglite(dataDir: string): Promise<Database> {
   const dir = join(dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
+  await createPgliteDirIfMissing(dir);
   const pglite = new PGlite(dir, PGLITE_OPTIONS);
   await pglite.waitReady;
   return pgliteDatabase(pglite);

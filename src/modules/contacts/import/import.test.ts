@@ -61,13 +61,16 @@ describe(`CSV import (${engineName})`, () => {
 
   it('handles a BOM, semicolons, quoted fields with embedded newlines and quotes', async () => {
     const c = await workspace();
-    const csv = '\uFEFFemail;name;company\r\n"q@x.io";"Quinn";"Line one\r\nline two; still ""one"" cell"\r\nr@x.io;Rae;Plain\r\n';
+    // The third row's cell holds COPY's own delimiters: a tab, a backslash and a literal \N (not NULL).
+    const csv = '\uFEFFemail;name;company\r\n"q@x.io";"Quinn";"Line one\r\nline two; still ""one"" cell"\r\nr@x.io;Rae;Plain\r\nt@x.io;Zoë;"Tab\there, back\\slash \\N"\r\n';
     const { upload, report } = await runImport(c, csv, {}, { email: 'email', name: 'firstName', company: 'company' });
     expect(upload.delimiter).toBe(';');
     expect(upload.headers).toEqual(['email', 'name', 'company']);
-    expect(report).toMatchObject({ status: 'completed', createdCount: 2, skippedCount: 0 });
+    expect(report).toMatchObject({ status: 'completed', createdCount: 3, skippedCount: 0 });
     const q = (await c.get('/api/v1/contacts?q=q@x.io')).body.items[0];
     expect(q.company).toBe('Line one\r\nline two; still "one" cell');
+    const t = (await c.get('/api/v1/contacts?q=t@x.io')).body.items[0];
+    expect(t).toMatchObject({ firstName: 'Zoë', company: 'Tab\there, back\\slash \\N' });
   });
 
   it('skips or updates existing contacts per the dedupe policy and adds everyone to the target list', async () => {

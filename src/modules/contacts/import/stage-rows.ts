@@ -17,7 +17,7 @@ type ImportRow = typeof contactImports.$inferSelect;
 export class ImportFailed extends Error {}
 
 const ISSUE_BATCH = 1000;
-const UNNEST_BATCH = 5000;
+const BLOB_LINES = 5000;
 const COPY_LINES = 1000;
 const PROGRESS_EVERY = 10_000;
 /**
@@ -42,7 +42,7 @@ async function flushIssues(db: Db, importId: string, issues: RowIssue[]) {
   issues.length = 0;
 }
 
-/** Where validated rows go: COPY on PostgreSQL, unnest batches on PGlite (no COPY FROM STDIN there). */
+/** Where validated rows go: COPY text lines, streamed on PostgreSQL, in blocks on PGlite. */
 interface StagingSink {
   add(row: StagedRow): Promise<void>;
   finish(): Promise<void>;
@@ -101,26 +101,24 @@ async function copySink(deps: Deps, importId: string): Promise<StagingSink> {
   };
 }
 
-/** PGlite: one statement per batch with one array parameter per column. */
-function unnestSink(deps: Deps, importId: string): StagingSink {
-  const rows: StagedRow[] = [];
+/**
+ * PGlite: the same COPY lines, one `COPY … FROM '/dev/blob'` per block (PGlite has no COPY FROM
+ * STDIN stream). Its parser runs in C like PostgreSQL's, where parameter arrays were serialized
+ * and parsed element by element in JS.
+ */
+function blobCopySink(deps: Deps, importId: string): StagingSink {
+  const pglite = deps.database.pglite!;
+  let lines: string[] = [];
   const flush = async () => {
-    if (!rows.length) return;
-    const col = <K extends keyof StagedRow>(k: K) => rows.map((r) => r[k]);
-    await deps.database.sql.query(
-      `INSERT INTO import_staging (${STAGING_COLUMNS})
-       SELECT $1, r.n, r.email, r.first_name, r.last_name, r.company, r.title, r.phone, r.tz, r.tags::text[], r.custom::jsonb, r.role
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[])
-         AS r(n, email, first_name, last_name, company, title, phone, tz, tags, custom, role)`,
-      [importId, col('rowNumber'), col('email'), col('firstName'), col('lastName'), col('company'), col('title'), col('phone'), col('timeZone'),
-        rows.map((r) => (r.tags ? arrayLiteral(r.tags) : null)), rows.map((r) => (r.custom ? JSON.stringify(r.custom) : null)), col('isRoleAddress')],
-    );
-    rows.length = 0;
+    if (!lines.length) return;
+    const blob = new Blob([lines.join('')]);
+    lines = [];
+    await pglite.query(`COPY import_staging (${STAGING_COLUMNS}) FROM '/dev/blob'`, [], { blob });
   };
   return {
     async add(row) {
-      rows.push(row);
-      if (rows.length >= UNNEST_BATCH) await flush();
+      lines.push(copyLine(importId, row));
+      if (lines.length >= BLOB_LINES) await flush();
     },
     finish: flush,
     abort: async () => {},
@@ -141,7 +139,7 @@ export async function stageRows(deps: Deps, imp: ImportRow, onProgress: (rowsRea
   parser.on('error', () => {});
   const issues: RowIssue[] = [];
   parser.on('skip', (err: CsvError & { lines?: number }) => issues.push({ rowNumber: err.lines ?? 0, email: null, reason: 'malformed_row', skipped: true, detail: err.message }));
-  const sink = deps.database.kind === 'postgres' ? await copySink(deps, imp.id) : unnestSink(deps, imp.id);
+  const sink = deps.database.kind === 'postgres' ? await copySink(deps, imp.id) : blobCopySink(deps, imp.id);
   let plan: ReturnType<typeof planColumns> | null = null;
   let done = 0;
   try {
