@@ -81,8 +81,18 @@ export function postgresDatabase(url: string, opts: { max?: number } = {}): Data
   return { kind: 'postgres', db: drizzlePg(pool, { schema }) as unknown as Db, sql, dedicatedClient, close: () => sql.close() };
 }
 
-/** Extensions the migrations use; every PGlite we open must load them. */
-export const PGLITE_OPTIONS: PGliteOptions = { extensions: { pg_trgm } };
+const BYTEA_OID = 17;
+
+/**
+ * Extensions the migrations use, and bytea converted natively: PGlite's own bytea serializer and
+ * parser build one string per byte, which held a 50 MB upload at hundreds of MB of heap. Every
+ * PGlite we open uses these. bytea reads come back as a Buffer, as node-postgres returns them.
+ */
+export const PGLITE_OPTIONS: PGliteOptions = {
+  extensions: { pg_trgm },
+  serializers: { [BYTEA_OID]: (bytes: Uint8Array) => '\\x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex') },
+  parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
+};
 
 /** Opens the embedded database in `<dataDir>/pg` (the caller holds the data-dir lock). */
 export async function openPglite(dataDir: string): Promise<Database> {

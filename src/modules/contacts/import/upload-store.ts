@@ -1,15 +1,9 @@
 import { Readable } from 'node:stream';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { uploadChunks } from '../../../db/schema/index.js';
 
 const CHUNK_BYTES = 1024 * 1024;
-
-// Chunks cross the driver as base64 text, decoded by the database. PGlite's bytea parameter
-// serializer and parser build one small string per byte (a million per chunk), which held a
-// 50 MB upload at hundreds of MB of heap; base64 is converted natively on both drivers.
-const chunkData = (data: Buffer) => sql`decode(${data.toString('base64')}, 'base64')`;
-const chunkDataBase64 = sql<string>`encode(${uploadChunks.data}, 'base64')`;
 
 /** Streams an upload into upload_chunks without holding more than one chunk in memory. */
 export async function storeUpload(db: Db, importId: string, source: AsyncIterable<Buffer>, maxBytes: number): Promise<{ size: number; head: Buffer }> {
@@ -21,7 +15,7 @@ export async function storeUpload(db: Db, importId: string, source: AsyncIterabl
   const flush = async () => {
     if (!pendingBytes) return;
     const data = Buffer.concat(pending);
-    await db.insert(uploadChunks).values({ importId, seq: seq++, data: chunkData(data) });
+    await db.insert(uploadChunks).values({ importId, seq: seq++, data });
     pending = [];
     pendingBytes = 0;
   };
@@ -43,10 +37,10 @@ export function readUpload(db: Db, importId: string): Readable {
   return new Readable({
     async read() {
       try {
-        const [row] = await db.select({ seq: uploadChunks.seq, data: chunkDataBase64 }).from(uploadChunks).where(and(eq(uploadChunks.importId, importId), gt(uploadChunks.seq, next - 1))).orderBy(asc(uploadChunks.seq)).limit(1);
+        const [row] = await db.select().from(uploadChunks).where(and(eq(uploadChunks.importId, importId), gt(uploadChunks.seq, next - 1))).orderBy(asc(uploadChunks.seq)).limit(1);
         if (!row) return void this.push(null);
         next = row.seq + 1;
-        this.push(Buffer.from(row.data, 'base64'));
+        this.push(Buffer.from(row.data));
       } catch (err) {
         this.destroy(err as Error);
       }
