@@ -196,9 +196,19 @@ export const importStaging = pgTable('import_staging', {
   tags: text('tags').array(),
   custom: jsonb('custom').$type<Record<string, unknown>>(),
   isRoleAddress: boolean('is_role_address').notNull().default(false),
-  /** The contact as it was before this import updated it (dedupe = update), to undo a failed merge. */
-  previous: jsonb('previous'),
 }, (t) => [index('import_staging_import_row_idx').on(t.importId, t.rowNumber)]);
+
+/**
+ * Contacts as they were before a running import updated them (dedupe = update), to undo a merge
+ * that failed or was interrupted. Logged, unlike staging: a PostgreSQL crash empties unlogged
+ * tables, and these snapshots are the only copy of the overwritten values. The first snapshot of
+ * a contact wins, so a re-run never records its own half-applied update as the original.
+ */
+export const importUndo = pgTable('import_undo', {
+  importId: uuid('import_id').notNull().references(() => contactImports.id, { onDelete: 'cascade' }),
+  contactId: uuid('contact_id').notNull(),
+  previous: jsonb('previous').notNull(),
+}, (t) => [primaryKey({ columns: [t.importId, t.contactId] })]);
 
 /**
  * Last exact size of a filter (a segment, everything, …) too slow to count within the request

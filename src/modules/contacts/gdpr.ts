@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { contactEvents, contacts, listMembers, lists, suppressions } from '../../db/schema/index.js';
+import { contactEvents, contacts, importUndo, listMembers, lists, suppressions } from '../../db/schema/index.js';
 import type { WorkspaceScope } from '../../http/context.js';
 import { queryRows } from '../../db/sql-helpers.js';
 import { stopContactSequences } from '../../engine/stop-rules.js';
@@ -68,6 +68,8 @@ export async function eraseContact(db: Db, scope: WorkspaceScope, actor: Actor, 
       await tx.delete(suppressions).where(and(eq(suppressions.workspaceId, scope.workspaceId), eq(suppressions.kind, 'email'), eq(suppressions.value, contact.email)));
     }
     await tx.delete(listMembers).where(eq(listMembers.contactId, contactId));
+    // A running import's snapshot of this contact would bring the erased fields back if that import were undone.
+    await tx.delete(importUndo).where(eq(importUndo.contactId, contactId));
     await stopContactSequences(t, { workspaceId: scope.workspaceId, contactId, reason: 'contact erased' });
     // Message contents, thread texts and tracking fingerprints go; rows stay so statistics still add up.
     // A failure reason may quote the address ("<x@y>: User unknown"); skip reasons are our own words.

@@ -45,7 +45,7 @@ export async function stagedRange(db: Db, importId: string): Promise<{ first: nu
 
 /**
  * Merges staged rows with row numbers in [from, to) in one transaction: existing contacts are
- * skipped (reported) or updated per the dedupe policy (their previous state saved in staging),
+ * skipped (reported) or updated per the dedupe policy (their previous state saved in import_undo),
  * the rest created and tagged with the import, and every matched contact joins the target list.
  */
 export async function mergeChunk(db: Db, imp: ImportRow, from: number, to: number): Promise<{ created: number; updated: number }> {
@@ -57,8 +57,10 @@ export async function mergeChunk(db: Db, imp: ImportRow, from: number, to: numbe
     const t = tx as unknown as Db;
     let updated = 0;
     if (dedupe === 'update') {
-      await t.execute(sql`UPDATE import_staging st SET previous = to_jsonb(c) FROM contacts c
-        WHERE ${chunk} AND c.workspace_id = ${ws} AND c.email = st.email AND c.status <> 'erased'`);
+      await t.execute(sql`INSERT INTO import_undo (import_id, contact_id, previous)
+        SELECT ${id}, c.id, to_jsonb(c) FROM import_staging st JOIN contacts c ON c.workspace_id = ${ws} AND c.email = st.email AND c.status <> 'erased'
+        WHERE ${chunk}
+        ON CONFLICT DO NOTHING`);
       updated = await count(t, sql`UPDATE contacts c SET
           first_name = coalesce(st.first_name, c.first_name), last_name = coalesce(st.last_name, c.last_name),
           company = coalesce(st.company, c.company), title = coalesce(st.title, c.title), phone = coalesce(st.phone, c.phone),
@@ -66,7 +68,7 @@ export async function mergeChunk(db: Db, imp: ImportRow, from: number, to: numbe
           tags = CASE WHEN st.tags IS NULL THEN c.tags ELSE ARRAY(SELECT DISTINCT unnest(c.tags || st.tags)) END,
           custom = c.custom || coalesce(st.custom, '{}'::jsonb), updated_at = now()
         FROM import_staging st
-        WHERE ${chunk} AND st.previous IS NOT NULL AND c.id = (st.previous ->> 'id')::uuid
+        WHERE ${chunk} AND c.workspace_id = ${ws} AND c.email = st.email AND c.status <> 'erased'
         RETURNING 1`);
     } else {
       await t.execute(sql`INSERT INTO import_row_issues (import_id, row_number, email, reason, skipped)
@@ -89,16 +91,16 @@ export async function mergeChunk(db: Db, imp: ImportRow, from: number, to: numbe
 
 /**
  * Takes back what committed chunks of a failed import did: updated contacts get their saved
- * state back, memberships it added go, contacts it created are deleted. Staging must still hold
- * the import's rows (it does until the import completes, and across a worker crash).
+ * state back (import_undo), memberships it added go, contacts it created are deleted. Needs
+ * nothing from staging, which a PostgreSQL crash empties.
  */
 export async function undoMerge(db: Db, imp: ImportRow) {
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.execute(sql`UPDATE contacts c SET first_name = p.first_name, last_name = p.last_name, company = p.company, title = p.title,
         phone = p.phone, time_zone = p.time_zone, tags = p.tags, custom = p.custom, updated_at = p.updated_at
-      FROM import_staging st CROSS JOIN LATERAL jsonb_populate_record(NULL::contacts, st.previous) p
-      WHERE st.import_id = ${imp.id} AND st.previous IS NOT NULL AND c.id = p.id`);
+      FROM import_undo u CROSS JOIN LATERAL jsonb_populate_record(NULL::contacts, u.previous) p
+      WHERE u.import_id = ${imp.id} AND c.id = u.contact_id AND c.status <> 'erased'`);
     if (imp.options?.listId) await t.execute(sql`DELETE FROM list_members WHERE list_id = ${imp.options.listId} AND import_id = ${imp.id}`);
     await t.execute(sql`DELETE FROM contacts WHERE workspace_id = ${imp.workspaceId} AND import_id = ${imp.id}`);
   });

@@ -78,6 +78,52 @@ describe(`chunked import merge (${engineName})`, () => {
     expect((old[2] as string[]).sort()).toEqual(['a', 'b']);
   });
 
+  it('a database crash mid-merge loses staging (unlogged), yet a retry that fails still restores the contacts it updated', async () => {
+    const { c, list, importId } = await setup();
+    const before = await state(c, list.id);
+    const [imp] = await t.deps.db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, importId)).returning();
+    await stageRows(t.deps, imp!, async () => {});
+    await prepareStaged(t.deps.db, imp!);
+    const range = (await stagedRange(t.deps.db, importId))!;
+    expect(await mergeChunk(t.deps.db, imp!, range.first, range.first + 2)).toEqual({ created: 1, updated: 1 });
+    // Crash recovery truncates unlogged tables: the staged rows are gone.
+    await t.deps.database.sql.query('DELETE FROM import_staging WHERE import_id = $1', [importId]);
+
+    await t.deps.database.sql.exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
+      CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.email = 'boom@x.io') EXECUTE FUNCTION boom();`);
+    try {
+      await runImport(t.deps, importId, { chunkRows: 2 });
+    } finally {
+      await t.deps.database.sql.exec('DROP TRIGGER boom ON contacts; DROP FUNCTION boom();');
+    }
+    expect((await c.get(`/api/v1/contacts/imports/${importId}`)).body.status).toBe('failed');
+    // old@x.io is back to "Old" with tags [a] and its old updatedAt, as before the first attempt.
+    expect(await state(c, list.id)).toEqual(before);
+    const leftovers = await t.deps.database.sql.query('SELECT 1 FROM import_undo WHERE import_id = $1', [importId]);
+    expect(leftovers.rows).toEqual([]);
+  });
+
+  it('a contact erased while an import that updated it is running stays erased when that import is undone', async () => {
+    const { c, old, importId } = await setup();
+    const [imp] = await t.deps.db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, importId)).returning();
+    await stageRows(t.deps, imp!, async () => {});
+    await prepareStaged(t.deps.db, imp!);
+    const range = (await stagedRange(t.deps.db, importId))!;
+    expect(await mergeChunk(t.deps.db, imp!, range.first, range.first + 2)).toEqual({ created: 1, updated: 1 });
+    expect((await c.post(`/api/v1/contacts/${old.id}/erase`)).status).toBe(204);
+
+    await t.deps.database.sql.exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
+      CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.email = 'boom@x.io') EXECUTE FUNCTION boom();`);
+    try {
+      await runImport(t.deps, importId, { chunkRows: 2 });
+    } finally {
+      await t.deps.database.sql.exec('DROP TRIGGER boom ON contacts; DROP FUNCTION boom();');
+    }
+    // The API answers 404 for an erased contact; the row itself must hold nothing.
+    const row = await t.deps.database.sql.query('SELECT status, email, first_name, company, tags FROM contacts WHERE id = $1', [old.id]);
+    expect(row.rows).toEqual([{ status: 'erased', email: null, first_name: null, company: null, tags: [] }]);
+  });
+
   it('keeps the first of several rows with one address and reports the later ones as duplicates', async () => {
     const c = new TestClient(t.app);
     await c.signup();

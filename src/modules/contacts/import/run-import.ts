@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { contactCounts, contactImports, importRowIssues, importStaging, tasks } from '../../../db/schema/index.js';
+import { contactCounts, contactImports, importRowIssues, importStaging, importUndo, tasks } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql-helpers.js';
 import type { Deps } from '../../../http/context.js';
 import { mergeChunk, prepareStaged, stagedRange, undoMerge } from './merge-staged.js';
@@ -51,8 +51,10 @@ async function setProgress(db: Db, taskId: string | null, done: number, total?: 
   await db.update(tasks).set({ progressDone: Math.round(done), ...(total !== undefined ? { progressTotal: total } : {}) }).where(eq(tasks.id, taskId));
 }
 
+/** Called once any merge of this import is undone or recorded as complete. */
 async function discardWork(db: Db, importId: string) {
   await db.delete(importStaging).where(eq(importStaging.importId, importId));
+  await db.delete(importUndo).where(eq(importUndo.importId, importId));
   await db.delete(importRowIssues).where(eq(importRowIssues.importId, importId));
 }
 
@@ -154,5 +156,6 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
   // Cached counts of this workspace predate the import; the next count of each is taken afresh.
   if (changed > 0) await db.delete(contactCounts).where(eq(contactCounts.workspaceId, imp.workspaceId));
   await db.delete(importStaging).where(eq(importStaging.importId, imp.id));
+  await db.delete(importUndo).where(eq(importUndo.importId, imp.id));
   await deleteUpload(db, imp.id);
 }
