@@ -37,19 +37,33 @@ async function state(c: TestClient, listId: string) {
   return { contacts: items.map((i) => [i.email, i.firstName, i.tags, i.updatedAt]), members: members.map((m) => m.email) };
 }
 
+/** Runs the import with chunks of two rows; the third chunk (boom@x.io, d@x.io) fails inside the database. */
+async function runImportFailingAtBoom(importId: string) {
+  await t.deps.database.sql.exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
+    CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.email = 'boom@x.io') EXECUTE FUNCTION boom();`);
+  try {
+    await runImport(t.deps, importId, { chunkRows: 2 });
+  } finally {
+    await t.deps.database.sql.exec('DROP TRIGGER boom ON contacts; DROP FUNCTION boom();');
+  }
+}
+
+/** What an attempt that died mid-merge leaves: status running, staging filled, the first chunk (a@x.io created, old@x.io updated) committed. */
+async function leaveFirstChunkMerged(importId: string) {
+  const [imp] = await t.deps.db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, importId)).returning();
+  await stageRows(t.deps, imp!, async () => {});
+  await prepareStaged(t.deps.db, imp!);
+  const range = (await stagedRange(t.deps.db, importId))!;
+  expect(await mergeChunk(t.deps.db, imp!, range.first, range.first + 2)).toEqual({ created: 1, updated: 1 });
+}
+
 describe(`chunked import merge (${engineName})`, () => {
   it('undoes the chunks already merged when a later chunk fails: created contacts, updates and memberships', async () => {
     const { c, list, importId } = await setup();
     const before = await state(c, list.id);
     expect(before.members).toEqual(['kept@x.io']);
-    // The third chunk (boom@x.io, d@x.io) fails inside the database, after two chunks committed.
-    await t.deps.database.sql.exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
-      CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.email = 'boom@x.io') EXECUTE FUNCTION boom();`);
-    try {
-      await runImport(t.deps, importId, { chunkRows: 2 });
-    } finally {
-      await t.deps.database.sql.exec('DROP TRIGGER boom ON contacts; DROP FUNCTION boom();');
-    }
+    // The third chunk fails after two chunks committed.
+    await runImportFailingAtBoom(importId);
     const report = (await c.get(`/api/v1/contacts/imports/${importId}`)).body;
     expect(report).toMatchObject({ status: 'failed', createdCount: 0, updatedCount: 0 });
     expect(report.error).toMatch(/nothing was imported/);
@@ -61,12 +75,7 @@ describe(`chunked import merge (${engineName})`, () => {
 
   it('a re-run after a worker died mid-merge undoes the partial merge first and imports once', async () => {
     const { c, list, importId } = await setup();
-    // What a crashed attempt leaves: status running, staging filled, the first chunk committed.
-    const [imp] = await t.deps.db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, importId)).returning();
-    await stageRows(t.deps, imp!, async () => {});
-    await prepareStaged(t.deps.db, imp!);
-    const range = (await stagedRange(t.deps.db, importId))!;
-    expect(await mergeChunk(t.deps.db, imp!, range.first, range.first + 2)).toEqual({ created: 1, updated: 1 });
+    await leaveFirstChunkMerged(importId);
 
     await runImport(t.deps, importId, { chunkRows: 2 });
     const report = (await c.get(`/api/v1/contacts/imports/${importId}`)).body;
@@ -81,21 +90,11 @@ describe(`chunked import merge (${engineName})`, () => {
   it('a database crash mid-merge loses staging (unlogged), yet a retry that fails still restores the contacts it updated', async () => {
     const { c, list, importId } = await setup();
     const before = await state(c, list.id);
-    const [imp] = await t.deps.db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, importId)).returning();
-    await stageRows(t.deps, imp!, async () => {});
-    await prepareStaged(t.deps.db, imp!);
-    const range = (await stagedRange(t.deps.db, importId))!;
-    expect(await mergeChunk(t.deps.db, imp!, range.first, range.first + 2)).toEqual({ created: 1, updated: 1 });
+    await leaveFirstChunkMerged(importId);
     // Crash recovery truncates unlogged tables: the staged rows are gone.
     await t.deps.database.sql.query('DELETE FROM import_staging WHERE import_id = $1', [importId]);
 
-    await t.deps.database.sql.exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
-      CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.email = 'boom@x.io') EXECUTE FUNCTION boom();`);
-    try {
-      await runImport(t.deps, importId, { chunkRows: 2 });
-    } finally {
-      await t.deps.database.sql.exec('DROP TRIGGER boom ON contacts; DROP FUNCTION boom();');
-    }
+    await runImportFailingAtBoom(importId);
     expect((await c.get(`/api/v1/contacts/imports/${importId}`)).body.status).toBe('failed');
     // old@x.io is back to "Old" with tags [a] and its old updatedAt, as before the first attempt.
     expect(await state(c, list.id)).toEqual(before);
@@ -105,20 +104,10 @@ describe(`chunked import merge (${engineName})`, () => {
 
   it('a contact erased while an import that updated it is running stays erased when that import is undone', async () => {
     const { c, old, importId } = await setup();
-    const [imp] = await t.deps.db.update(contactImports).set({ status: 'running' }).where(eq(contactImports.id, importId)).returning();
-    await stageRows(t.deps, imp!, async () => {});
-    await prepareStaged(t.deps.db, imp!);
-    const range = (await stagedRange(t.deps.db, importId))!;
-    expect(await mergeChunk(t.deps.db, imp!, range.first, range.first + 2)).toEqual({ created: 1, updated: 1 });
+    await leaveFirstChunkMerged(importId);
     expect((await c.post(`/api/v1/contacts/${old.id}/erase`)).status).toBe(204);
 
-    await t.deps.database.sql.exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
-      CREATE TRIGGER boom BEFORE INSERT ON contacts FOR EACH ROW WHEN (NEW.email = 'boom@x.io') EXECUTE FUNCTION boom();`);
-    try {
-      await runImport(t.deps, importId, { chunkRows: 2 });
-    } finally {
-      await t.deps.database.sql.exec('DROP TRIGGER boom ON contacts; DROP FUNCTION boom();');
-    }
+    await runImportFailingAtBoom(importId);
     // The API answers 404 for an erased contact; the row itself must hold nothing.
     const row = await t.deps.database.sql.query('SELECT status, email, first_name, company, tags FROM contacts WHERE id = $1', [old.id]);
     expect(row.rows).toEqual([{ status: 'erased', email: null, first_name: null, company: null, tags: [] }]);
