@@ -6,7 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { createPgliteDirIfMissing } from './pglite-initdb.js';
+import { applyEmbeddedSettings, createPgliteDirIfMissing } from './pglite-initdb.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -101,6 +101,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   await createPgliteDirIfMissing(dir);
   const pglite = new PGlite(dir, PGLITE_OPTIONS);
   await pglite.waitReady;
+  await applyEmbeddedSettings(pglite);
   return pgliteDatabase(pglite);
 }
 
