@@ -3,6 +3,7 @@ import type { OutgoingEmail } from '../channels/types.js';
 import { contactVariables, renderTemplate, TemplateError, type TemplateVars } from '../lib/templates.js';
 import type { SenderRow } from '../modules/senders/senders.js';
 import { decorateBody } from '../modules/tracking/decorate-body.js';
+import { textToHtml } from '../modules/tracking/html.js';
 import type { TrackingKeys } from '../modules/tracking/tokens.js';
 import { trackingBaseUrl } from '../modules/tracking/tracking-url.js';
 import type { Candidate } from './claim-messages.js';
@@ -38,9 +39,6 @@ export function pickVariant<T extends { weight: number }>(variants: T[], seed: s
   }
   return variants[variants.length - 1]!;
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-const textToHtml = (text: string) => `<div>${escapeHtml(text).replace(/\r?\n/g, '<br>\n')}</div>`;
 
 /**
  * Renders one campaign message for one contact: variant, personalisation, the inbox signature,

@@ -147,6 +147,23 @@ describe.skipIf(!dovecot.ok)(`replying to an email conversation from the inbox (
     }
   });
 
+  it('an HTML reply carries the inbox signature and the quoted message too, escaped, in both parts', async () => {
+    await q('UPDATE sender_accounts SET signature = $2 WHERE id = $1', [s.senderIds[0], 'Sam\nAcme <Sales> & more']);
+    try {
+      const res = await client.post(`/api/v1/conversations/${conversationId}/reply`, { text: 'Tuesday 10:00 works.', html: '<p>Tuesday <b>10:00</b> works.</p>' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const parsed = await simpleParser(peer.received.at(-1)!.raw);
+      const html = parsed.html as string;
+      expect(html.startsWith('<p>Tuesday <b>10:00</b> works.</p><br><br><div>Sam<br>\nAcme &lt;Sales&gt; &amp; more</div>')).toBe(true);
+      expect(html).toMatch(/<div>On .+, Tom Berg &lt;tom@bigco\.test&gt; wrote:<\/div><blockquote [^>]+><div>Sounds good\. Call me Tuesday\?<\/div><\/blockquote>$/);
+      expect(parsed.text).toMatch(/^Tuesday 10:00 works\.\n\nSam\nAcme <Sales> & more\n\nOn .+, Tom Berg <tom@bigco\.test> wrote:\n> Sounds good\. Call me Tuesday\?/);
+      const [stored] = await q('SELECT html FROM conversation_messages WHERE id = $1', [res.body.message.id]);
+      expect(stored!.html).toBe(html);
+    } finally {
+      await q('UPDATE sender_accounts SET signature = NULL WHERE id = $1', [s.senderIds[0]]);
+    }
+  });
+
   it('validates the body, naming the field', async () => {
     const empty = await client.post(`/api/v1/conversations/${conversationId}/reply`, { text: '   ' });
     expect(empty.status).toBe(422);

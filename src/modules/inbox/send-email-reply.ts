@@ -6,6 +6,7 @@ import { queryRows } from '../../db/sql-helpers.js';
 import type { Deps } from '../../http/context.js';
 import { conflict, fieldError } from '../../lib/problems.js';
 import { markReconnectNeeded, openChannel } from '../senders/open-channel.js';
+import { escapeHtml, textToHtml } from '../tracking/html.js';
 import { touchConversation } from './conversation-store.js';
 import type { ConversationRow } from './conversation-rows.js';
 import { lastInbound } from './reply-state.js';
@@ -38,11 +39,30 @@ export function buildReferences(parentReferences: string[], threadIds: string[],
   return ids.length > MAX_REFERENCES ? [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
 }
 
-function quoted(parent: { text: string | null; fromName: string | null; fromAddress: string | null; occurredAt: Date } | null): string {
-  if (!parent?.text?.trim()) return '';
+type QuotedMessage = { text: string | null; fromName: string | null; fromAddress: string | null; occurredAt: Date };
+
+/** "On <date>, <who> wrote:" and the first lines of the answered message, or null when it has no text. */
+function quoteOf(parent: QuotedMessage | null): { intro: string; lines: string[] } | null {
+  if (!parent?.text?.trim()) return null;
   const who = parent.fromName ? `${parent.fromName} <${parent.fromAddress}>` : parent.fromAddress ?? 'they';
   const lines = parent.text.replace(/\r\n/g, '\n').trimEnd().split('\n').slice(0, QUOTE_LINES);
-  return `\n\nOn ${parent.occurredAt.toUTCString()}, ${who} wrote:\n${lines.map((l) => `> ${l}`).join('\n')}\n`;
+  return { intro: `On ${parent.occurredAt.toUTCString()}, ${who} wrote:`, lines };
+}
+
+/** The reply as the person typed it, then the inbox signature, then the quote: in text… */
+function replyText(typed: string, signature: string | null, quote: ReturnType<typeof quoteOf>): string {
+  const sig = signature ? `\n\n${signature}` : '';
+  const quoted = quote ? `\n\n${quote.intro}\n${quote.lines.map((l) => `> ${l}`).join('\n')}\n` : '';
+  return `${typed.trimEnd()}${sig}${quoted}`;
+}
+
+/** …and in HTML, the quote as the blockquote mail clients fold away. The quoted text is escaped, never the other side's HTML. */
+function replyHtml(typed: string, signature: string | null, quote: ReturnType<typeof quoteOf>): string {
+  const sig = signature ? `<br><br>${textToHtml(signature)}` : '';
+  const quoted = quote
+    ? `<br><div>${escapeHtml(quote.intro)}</div><blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${textToHtml(quote.lines.join('\n'))}</blockquote>`
+    : '';
+  return `${typed}${sig}${quoted}`;
 }
 
 /** The provider thread to continue (Gmail threadId): the answered message's, else the thread's newest known. */
@@ -85,14 +105,15 @@ export async function sendEmailReply(deps: Pick<Deps, 'db' | 'config' | 'log'>, 
   const id = randomUUID();
   const domain = sender.sendingDomain ?? sender.email.split('@')[1]!;
   const messageId = `<${id}@${domain}>`;
-  const signature = sender.signature ? `\n\n${sender.signature}` : '';
-  const text = `${input.text.trimEnd()}${signature}${quoted(parent)}`;
+  const quote = quoteOf(parent);
+  const text = replyText(input.text, sender.signature, quote);
+  const html = input.html === undefined ? null : replyHtml(input.html, sender.signature, quote);
   // A reply comes after what it answers, even when the other side's clock (its Date header) runs ahead.
   const now = new Date(Math.max((input.now ?? new Date()).getTime(), (parent?.occurredAt.getTime() ?? 0) + 1));
   const metadata = { inReplyTo: parentId, references, providerThreadId, manual: true };
   await deps.db.insert(conversationMessages).values({
     id, workspaceId: c.workspace_id, conversationId: c.id, direction: 'out', externalId: messageId, fromName: sender.fromName, fromAddress: sender.email,
-    subject, text, html: input.html ?? null, status: 'queued', sentByUserId: input.userId, occurredAt: now, metadata,
+    subject, text, html, status: 'queued', sentByUserId: input.userId, occurredAt: now, metadata,
   });
 
   const channel = openChannel(deps, sender);
@@ -101,7 +122,7 @@ export async function sendEmailReply(deps: Pick<Deps, 'db' | 'config' | 'log'>, 
     result = await channel.send({
       from: { name: sender.fromName, address: sender.email },
       to: { name: parent?.fromName ?? null, address: to },
-      subject, text, html: input.html ?? null, messageId, inReplyTo: parentId, references, providerThreadId,
+      subject, text, html, messageId, inReplyTo: parentId, references, providerThreadId,
     });
   } finally {
     await channel.close();

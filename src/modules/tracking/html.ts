@@ -4,6 +4,9 @@ const ESCAPE_RE = /[&<>"']/g;
 
 export const escapeHtml = (value: string) => value.replace(ESCAPE_RE, (c) => ESCAPES[c]!);
 
+/** Plain text as an HTML block: escaped, line breaks kept. */
+export const textToHtml = (text: string) => `<div>${escapeHtml(text).replace(/\r?\n/g, '<br>\n')}</div>`;
+
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 const ENTITY_RE = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi;
 
