@@ -9,6 +9,7 @@ import './lib/validation.js';
 import type { Deps } from './http/context.js';
 import { registerAccessControl } from './http/access.js';
 import { registerErrorHandling, sendProblem } from './http/errors.js';
+import { lazyChildLogger } from './http/lazy-child-logger.js';
 import { registerOpenApiCollector, registerOpenApiRoutes } from './http/openapi.js';
 import { registerSecurity } from './http/security.js';
 import { registerHttpMetrics } from './lib/metrics.js';
@@ -33,8 +34,6 @@ import { taskRoutes } from './modules/tasks/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { trackingRoutes } from './modules/tracking/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
-
-import { lazyChildLogger } from './http/lazy-child-logger.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -41,8 +41,10 @@ export function buildReferences(parentReferences: string[], threadIds: string[],
 
 type QuotedMessage = { text: string | null; fromName: string | null; fromAddress: string | null; occurredAt: Date };
 
-/** "On <date>, <who> wrote:" and the first lines of the answered message, or null when it has no text. */
-function quoteOf(parent: QuotedMessage | null): { intro: string; lines: string[] } | null {
+/** "On <date>, <who> wrote:" and the first lines of the answered message; null when it has no text. */
+type Quote = { intro: string; lines: string[] } | null;
+
+function quoteOf(parent: QuotedMessage | null): Quote {
   if (!parent?.text?.trim()) return null;
   const who = parent.fromName ? `${parent.fromName} <${parent.fromAddress}>` : parent.fromAddress ?? 'they';
   const lines = parent.text.replace(/\r\n/g, '\n').trimEnd().split('\n').slice(0, QUOTE_LINES);
@@ -50,14 +52,14 @@ function quoteOf(parent: QuotedMessage | null): { intro: string; lines: string[]
 }
 
 /** The reply as the person typed it, then the inbox signature, then the quote: in text… */
-function replyText(typed: string, signature: string | null, quote: ReturnType<typeof quoteOf>): string {
+function replyText(typed: string, signature: string | null, quote: Quote): string {
   const sig = signature ? `\n\n${signature}` : '';
   const quoted = quote ? `\n\n${quote.intro}\n${quote.lines.map((l) => `> ${l}`).join('\n')}\n` : '';
   return `${typed.trimEnd()}${sig}${quoted}`;
 }
 
 /** …and in HTML, the quote as the blockquote mail clients fold away. The quoted text is escaped, never the other side's HTML. */
-function replyHtml(typed: string, signature: string | null, quote: ReturnType<typeof quoteOf>): string {
+function replyHtml(typed: string, signature: string | null, quote: Quote): string {
   const sig = signature ? `<br><br>${textToHtml(signature)}` : '';
   const quoted = quote
     ? `<br><div>${escapeHtml(quote.intro)}</div><blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${textToHtml(quote.lines.join('\n'))}</blockquote>`

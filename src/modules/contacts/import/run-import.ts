@@ -51,10 +51,15 @@ async function setProgress(db: Db, taskId: string | null, done: number, total?: 
   await db.update(tasks).set({ progressDone: Math.round(done), ...(total !== undefined ? { progressTotal: total } : {}) }).where(eq(tasks.id, taskId));
 }
 
-/** Called once any merge of this import is undone or recorded as complete. */
-async function discardWork(db: Db, importId: string) {
+/** Staged rows and undo snapshots: needed only while a merge may still have to be undone. */
+async function dropScratch(db: Db, importId: string) {
   await db.delete(importStaging).where(eq(importStaging.importId, importId));
   await db.delete(importUndo).where(eq(importUndo.importId, importId));
+}
+
+/** Everything an attempt left, once any merge of it is undone (the report's issues too). */
+async function discardWork(db: Db, importId: string) {
+  await dropScratch(db, importId);
   await db.delete(importRowIssues).where(eq(importRowIssues.importId, importId));
 }
 
@@ -155,7 +160,6 @@ export async function runImport(deps: Deps, importId: string, opts: { chunkRows?
   // Clean-up after the outcome is recorded: it changes nothing that was imported.
   // Cached counts of this workspace predate the import; the next count of each is taken afresh.
   if (changed > 0) await db.delete(contactCounts).where(eq(contactCounts.workspaceId, imp.workspaceId));
-  await db.delete(importStaging).where(eq(importStaging.importId, imp.id));
-  await db.delete(importUndo).where(eq(importUndo.importId, imp.id));
+  await dropScratch(db, imp.id);
   await deleteUpload(db, imp.id);
 }
