@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { CustomFieldType } from '../../db/schema/index.js';
 import type { FieldError } from '../../lib/problems.js';
@@ -11,7 +12,19 @@ const ROLE_LOCAL_PARTS = new Set([
 // Practical address syntax: one @, a dotted domain with a 2+ letter TLD, no spaces or quotes.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,63}$/;
 
-export const normalizeContactEmail = (email: string) => email.trim().toLowerCase();
+/**
+ * Trimmed, lowercased, and an internationalised domain as its A-label (bücher.de →
+ * xn--bcher-kva.de): one canonical form, so both spellings are one contact and one suppression,
+ * and every server can take the address without SMTPUTF8. Non-ASCII local parts stay invalid.
+ */
+export function normalizeContactEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  const at = e.lastIndexOf('@');
+  return at > 0 && /[^\x00-\x7f]/.test(e.slice(at + 1)) ? `${e.slice(0, at)}@${asciiDomain(e.slice(at + 1))}` : e;
+}
+
+/** A domain's A-label form; an impossible domain comes back unchanged (and fails validation). */
+export const asciiDomain = (domain: string) => domainToASCII(domain) || domain;
 export const isValidEmail = (email: string) => email.length <= 254 && EMAIL.test(email) && !email.includes('..');
 export const isRoleAddress = (email: string) => ROLE_LOCAL_PARTS.has(email.split('@')[0]!.split('+')[0]!);
 export const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);

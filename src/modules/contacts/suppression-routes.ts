@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parse } from 'csv-parse';
 import { requireWorkspace } from '../../http/context.js';
 import { AppError, validationFailed, type FieldError } from '../../lib/problems.js';
-import { isValidEmail } from './contact-input.js';
+import { asciiDomain, isValidEmail, normalizeContactEmail } from './contact-input.js';
 import { idParams, suppressionOut } from './schemas.js';
 import { addSuppressions, deleteSuppression, listSuppressions, type SuppressionInput } from './suppressions.js';
 
@@ -13,9 +13,13 @@ const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](
 /** "ann@x.com" suppresses an address; "x.com" or "@x.com" a whole domain. */
 export function parseSuppressionValue(raw: string): { kind: 'email' | 'domain'; value: string } | null {
   const v = raw.trim().toLowerCase();
-  if (v.startsWith('@') && DOMAIN.test(v.slice(1))) return { kind: 'domain', value: v.slice(1) };
-  if (v.includes('@')) return isValidEmail(v) ? { kind: 'email', value: v } : null;
-  return DOMAIN.test(v) ? { kind: 'domain', value: v } : null;
+  if (v.includes('@') && !v.startsWith('@')) {
+    const email = normalizeContactEmail(v);
+    return isValidEmail(email) ? { kind: 'email', value: email } : null;
+  }
+  // Internationalised domains in the A-label form contacts are stored in (normalizeContactEmail).
+  const domain = asciiDomain(v.replace(/^@/, ''));
+  return DOMAIN.test(domain) ? { kind: 'domain', value: domain } : null;
 }
 
 export async function suppressionRoutes(app: FastifyInstance) {

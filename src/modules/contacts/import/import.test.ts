@@ -61,12 +61,16 @@ describe(`CSV import (${engineName})`, () => {
 
   it('handles a BOM, semicolons, quoted fields with embedded newlines and quotes', async () => {
     const c = await workspace();
-    // The third row's cell holds COPY's own delimiters: a tab, a backslash and a literal \N (not NULL).
-    const csv = '\uFEFFemail;name;company\r\n"q@x.io";"Quinn";"Line one\r\nline two; still ""one"" cell"\r\nr@x.io;Rae;Plain\r\nt@x.io;Zoë;"Tab\there, back\\slash \\N"\r\n';
+    // The third row's cell holds COPY's own delimiters: a tab, a backslash and a literal \N (not NULL);
+    // the last two are one address, its domain written in Unicode and as its A-label.
+    const csv = '\uFEFFemail;name;company\r\n"q@x.io";"Quinn";"Line one\r\nline two; still ""one"" cell"\r\nr@x.io;Rae;Plain\r\nt@x.io;Zoë;"Tab\there, back\\slash \\N"\r\nUwe@Bücher.Test;Uwe;Books\r\nuwe@xn--bcher-kva.test;Uwe again;\r\n';
     const { upload, report } = await runImport(c, csv, {}, { email: 'email', name: 'firstName', company: 'company' });
     expect(upload.delimiter).toBe(';');
     expect(upload.headers).toEqual(['email', 'name', 'company']);
-    expect(report).toMatchObject({ status: 'completed', createdCount: 3, skippedCount: 0 });
+    expect(report).toMatchObject({ status: 'completed', createdCount: 4, skippedCount: 1 });
+    // An internationalised domain is kept as its A-label: both spellings are one contact.
+    expect(report.issues).toEqual([expect.objectContaining({ row: 6, reason: 'duplicate_in_file' })]);
+    expect((await c.get('/api/v1/contacts?q=uwe')).body.items.map((i: { email: string; firstName: string }) => [i.email, i.firstName])).toEqual([['uwe@xn--bcher-kva.test', 'Uwe']]);
     const q = (await c.get('/api/v1/contacts?q=q@x.io')).body.items[0];
     expect(q.company).toBe('Line one\r\nline two; still "one" cell');
     const t = (await c.get('/api/v1/contacts?q=t@x.io')).body.items[0];
@@ -94,10 +98,11 @@ describe(`CSV import (${engineName})`, () => {
     const c = await workspace();
     const gone = (await c.post('/api/v1/contacts', { email: 'gone@x.io' })).body;
     await c.patch(`/api/v1/contacts/${gone.id}`, { status: 'unsubscribed' });
-    await c.post('/api/v1/suppressions', { values: ['@blocked.io'] });
-    const { report } = await runImport(c, 'email\ngone@x.io\nsomeone@blocked.io\nok@x.io\n', { dedupe: 'update' });
-    expect(report).toMatchObject({ createdCount: 1, updatedCount: 0, skippedCount: 2 });
-    expect(report.issues.map((i: { reason: string }) => i.reason)).toEqual(['suppressed', 'suppressed']);
+    // A domain suppressed in Unicode covers its A-label spelling too.
+    await c.post('/api/v1/suppressions', { values: ['@blocked.io', '@Bücher.test'] });
+    const { report } = await runImport(c, 'email\ngone@x.io\nsomeone@blocked.io\nok@x.io\nkim@xn--bcher-kva.test\n', { dedupe: 'update' });
+    expect(report).toMatchObject({ createdCount: 1, updatedCount: 0, skippedCount: 3 });
+    expect(report.issues.map((i: { reason: string }) => i.reason)).toEqual(['suppressed', 'suppressed', 'suppressed']);
     expect((await c.get(`/api/v1/contacts/${gone.id}`)).body.status).toBe('unsubscribed');
   });
 
